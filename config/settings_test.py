@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, in-memory mail, eager Celery, a throwaway media directory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from .settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(os.environ.get("HALTUNG_MEDIA_ROOT") or tempfile.mkdtemp(prefix="haltung-media-"))  # noqa: F405
+# Tests run tasks in-process; the service lane switches this off around a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from .models import Accreditation, Course, CourseVersion, Enrollment, Module, Principle
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ["slug", "__str__"]
+
+
+class CourseVersionInline(admin.TabularInline):
+    model = CourseVersion
+    fields = ["number", "status", "content_hash", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["slug", "organization", "created_at"]
+    inlines = [CourseVersionInline]
+
+
+class AccreditationInline(admin.StackedInline):
+    model = Accreditation
+    extra = 0
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    fields = ["position", "slug", "minutes"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(CourseVersion)
+class CourseVersionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "course", "number", "status", "published_at"]
+    list_filter = ["status"]
+    readonly_fields = ["content_hash"]
+    inlines = [AccreditationInline, ModuleInline]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "course_version", "status", "enrolled_at", "completed_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user", "course_version", "accreditation", "organization", "last_step"]

@@ -1,0 +1,40 @@
+"""Validate a course package and import it as a new course version (or say that nothing changed)."""
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from courses.i18n import localized
+from courses.packages import InvalidPackage, import_package, read_package
+
+
+class Command(BaseCommand):
+    help = "Validate a course package directory and import it; --check validates only."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--check", action="store_true", help="Validate without writing anything.")
+
+    def handle(self, *args: object, path: Path, check: bool, **options: object) -> None:
+        started = time.perf_counter()
+        if not path.is_dir():
+            raise CommandError(f"{path}: not a directory")
+        try:
+            package = read_package(path)
+        except InvalidPackage as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(invalid.errors)} error(s); nothing was imported.") from None
+        title = localized(package.course["title"], "en")
+        if check:
+            self.stdout.write(f"{path}: valid ({len(package.modules)} modules, {len(package.items)} bank items).")
+            return
+        result = import_package(package)
+        elapsed = time.perf_counter() - started
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(
+                f"Imported {title!r} as version {result.version.number} in {elapsed:.2f} s."
+            ))
+        else:
+            self.stdout.write(f"{title!r} is unchanged (version {result.version.number}); nothing imported.")

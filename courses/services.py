@@ -1,0 +1,153 @@
+"""Writes to courses: enrolment, step progress, vignette choices, reflections, formative checks."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import vignettes
+from .models import Accreditation, CourseVersion, Enrollment, Reflection, Step, StepProgress, VignetteChoice
+from .scoring import score_item
+
+
+class CourseError(ValidationError):
+    """A learner action the course rules refuse; ``code`` says which rule."""
+
+
+@transaction.atomic
+def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | None = None) -> Enrollment:
+    """Enrol the user in a version (idempotent: enrolling twice returns the same enrolment)."""
+    if version.status != CourseVersion.Status.PUBLISHED:
+        raise CourseError(_("This course version is not open for enrolment."), code="not_published")
+    if accreditation is None:
+        accreditation = version.accreditations.filter(is_default=True).first()
+    if accreditation is not None:
+        today = timezone.localdate()
+        if (accreditation.valid_from and today < accreditation.valid_from) or (
+            accreditation.valid_until and today > accreditation.valid_until
+        ):
+            raise CourseError(
+                _("The accreditation of this course is valid from %(start)s to %(end)s; enrolment is closed.")
+                % {"start": accreditation.valid_from or "–", "end": accreditation.valid_until or "–"},
+                code="outside_validity",
+            )
+    try:
+        with transaction.atomic():
+            enrollment, _created = Enrollment.objects.get_or_create(
+                user=user, course_version=version, defaults={"accreditation": accreditation}
+            )
+    except IntegrityError:
+        # A concurrent request created it between our read and write.
+        enrollment = Enrollment.objects.get(user=user, course_version=version)
+    return enrollment
+
+
+def _progress(enrollment: Enrollment, step: Step) -> StepProgress:
+    progress, _created = StepProgress.objects.get_or_create(enrollment=enrollment, step=step)
+    return progress
+
+
+@transaction.atomic
+def visit_step(enrollment: Enrollment, step: Step) -> None:
+    """Remember where the learner is, so the course page can resume there."""
+    if enrollment.last_step_id != step.pk:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_step=step)
+        enrollment.last_step = step
+
+
+@transaction.atomic
+def complete_step(enrollment: Enrollment, step: Step) -> StepProgress:
+    progress = _progress(enrollment, step)
+    if progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+    return progress
+
+
+def vignette_path(enrollment: Enrollment, step: Step, path: int) -> dict[str, vignettes.Answer]:
+    return {
+        c.node: vignettes.Answer(c.option, c.correct)
+        for c in VignetteChoice.objects.filter(enrollment=enrollment, step=step, path=path)
+    }
+
+
+def current_path_number(enrollment: Enrollment, step: Step) -> int:
+    path = StepProgress.objects.filter(enrollment=enrollment, step=step).values_list("path", flat=True).first()
+    return path or 1
+
+
+@transaction.atomic
+def choose(enrollment: Enrollment, step: Step, *, node: str, selected: list[str]) -> VignetteChoice:
+    """Record the learner's answer at the node the current path waits on; anything else is refused."""
+    graph = step.data
+    path = current_path_number(enrollment, step)
+    answers = vignette_path(enrollment, step, path)
+    state = vignettes.walk(graph, answers)
+    if state.pending != node:
+        raise CourseError(_("This decision is not open on your current path."), code="not_pending")
+    spec = graph["nodes"][node]
+    if spec["type"] == "decision":
+        option_ids = {o["id"] for o in spec["options"]}
+        if len(selected) != 1 or selected[0] not in option_ids:
+            raise CourseError(_("Choose one of the options shown."), code="invalid_option")
+        option, correct = selected[0], None
+    else:
+        item = step.data["items"][spec["item"]]
+        option_ids = {o["id"] for o in item["options"]}
+        if not selected or not set(selected) <= option_ids:
+            raise CourseError(_("Choose an answer from the options shown."), code="invalid_option")
+        option, correct = ",".join(sorted(selected)), score_item(item, selected) == 1.0
+    try:
+        with transaction.atomic():
+            choice = VignetteChoice.objects.create(
+                enrollment=enrollment, step=step, path=path, node=node, option=option, correct=correct
+            )
+    except IntegrityError:
+        # A double click: the first request already answered this node on this path.
+        raise CourseError(_("This decision is not open on your current path."), code="not_pending") from None
+    if vignettes.walk(graph, {**answers, node: vignettes.Answer(choice.option, choice.correct)}).finished:
+        complete_step(enrollment, step)
+    return choice
+
+
+@transaction.atomic
+def restart_vignette(enrollment: Enrollment, step: Step) -> int:
+    """Start another path; earlier paths stay stored and are shown in the debrief."""
+    progress = _progress(enrollment, step)
+    if VignetteChoice.objects.filter(enrollment=enrollment, step=step, path=progress.path).exists():
+        progress.path += 1
+        progress.save(update_fields=["path"])
+    return progress.path
+
+
+@transaction.atomic
+def save_reflection(enrollment: Enrollment, step: Step, *, text: str) -> Reflection:
+    text = text.strip()
+    if not text:
+        raise CourseError(_("Write a few words before saving."), code="empty")
+    reflection, _created = Reflection.objects.update_or_create(
+        enrollment=enrollment, step=step, defaults={"text": text}
+    )
+    complete_step(enrollment, step)
+    return reflection
+
+
+@transaction.atomic
+def answer_check(enrollment: Enrollment, step: Step, *, answers: dict[str, list[str]]) -> StepProgress:
+    """Store a formative module check; it is ungraded and completes the step once every item is answered."""
+    items = step.data["items"]
+    for item_id, selected in answers.items():
+        option_ids = {o["id"] for o in items[item_id]["options"]} if item_id in items else set()
+        if item_id not in items or not selected or not set(selected) <= option_ids:
+            raise CourseError(_("An answer refers to an option that is not part of this check."),
+                              code="invalid_option")
+    missing = [item_id for item_id in step.data["order"] if item_id not in answers]
+    if missing:
+        raise CourseError(_("Answer every question of the check."), code="incomplete")
+    progress = _progress(enrollment, step)
+    progress.answers = {item_id: sorted(selected) for item_id, selected in answers.items()}
+    progress.completed_at = progress.completed_at or timezone.now()
+    progress.save(update_fields=["answers", "completed_at"])
+    return progress

@@ -1,0 +1,186 @@
+"""Learner pages of a course: catalogue, course page, enrolment outline and the step player."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services, vignettes
+from .models import Course, CourseVersion, Enrollment, Reflection, Step, StepProgress, VignetteChoice
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    versions = CourseVersion.objects.current().filter(course__organization__isnull=True).with_outline()
+    return render(request, "courses/catalogue.html", {"versions": versions})
+
+
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_object_or_404(Course, slug=slug)
+    version = CourseVersion.objects.current().filter(course=course).with_outline().first()
+    if version is None:
+        raise Http404
+    enrollment = None
+    if request.user.is_authenticated:
+        enrollment = (
+            Enrollment.objects.filter(user=request.user, course_version__course=course)
+            .order_by("-enrolled_at").first()
+        )
+    accreditations = version.accreditations.all()
+    return render(request, "courses/course_detail.html",
+                  {"course": course, "version": version, "enrollment": enrollment, "accreditations": accreditations})
+
+
+@login_required
+@require_POST
+def enroll(request: HttpRequest, slug: str) -> HttpResponse:
+    version = CourseVersion.objects.current().filter(course__slug=slug).first()
+    if version is None:
+        raise Http404
+    try:
+        enrollment = services.enroll(version, user=request.user)
+    except services.CourseError as error:
+        messages.error(request, error.messages[0])
+        return redirect("courses:course", slug=slug)
+    return redirect(enrollment)
+
+
+def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
+    # Another learner's enrolment answers 404, exactly like a missing one.
+    return get_object_or_404(
+        Enrollment.objects.select_related("course_version__course", "accreditation"),
+        pk=enrollment_id, user=request.user,
+    )
+
+
+@login_required
+def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    outline = selectors.outline(enrollment)
+    return render(request, "courses/enrollment.html",
+                  {"enrollment": enrollment, "outline": outline, "resume": outline.resume_step()})
+
+
+def _step_url(enrollment: Enrollment, step: Step, anchor: str = "") -> str:
+    return reverse("courses:step", args=[enrollment.pk, step.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = get_object_or_404(Step.objects.select_related("module"), pk=step_id,
+                             module__version=enrollment.course_version_id)
+    outline = selectors.outline(enrollment)
+    if not outline.is_unlocked(step):
+        messages.warning(request, _("This module opens when you have completed the previous one."))
+        return redirect(enrollment)
+    error = None
+    if request.method == "POST":
+        try:
+            response = _handle_post(request, enrollment, step, outline)
+        except services.CourseError as exc:
+            error = exc.messages[0]
+            response = None
+        except (KeyError, ValueError):
+            return HttpResponseBadRequest("Malformed request.")
+        if response is not None:
+            return response
+    services.visit_step(enrollment, step)
+    previous, following = outline.neighbours(step)
+    context = {
+        "enrollment": enrollment, "outline": outline, "step": step, "module_state": outline.state_of(step),
+        "previous": previous, "next": following, "error": error,
+        "done": step.pk in outline.state_of(step).done,
+    }
+    context.update(_kind_context(enrollment, step))
+    status = 400 if error else 200
+    return render(request, f"courses/steps/{step.kind}.html", context, status=status)
+
+
+def _handle_post(request: HttpRequest, enrollment: Enrollment, step: Step,
+                 outline: selectors.Outline) -> HttpResponse | None:
+    action = request.POST.get("action", "complete")
+    _previous, following = outline.neighbours(step)
+    after = _step_url(enrollment, following) if following else enrollment.get_absolute_url()
+    if step.kind in {Step.Kind.TEXT, Step.Kind.MEDIA} and action == "complete":
+        services.complete_step(enrollment, step)
+        return redirect(after)
+    if step.kind == Step.Kind.VIGNETTE:
+        if action == "restart":
+            services.restart_vignette(enrollment, step)
+            return redirect(_step_url(enrollment, step))
+        if action == "choose":
+            node = request.POST["node"]
+            services.choose(enrollment, step, node=node, selected=request.POST.getlist("option"))
+            return redirect(_step_url(enrollment, step, anchor="latest"))
+        if action == "reflect":
+            services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
+            return redirect(_step_url(enrollment, step, anchor="reflection"))
+    if step.kind == Step.Kind.REFLECTION and action == "reflect":
+        services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
+        return redirect(after)
+    if step.kind == Step.Kind.CHECK and action == "check":
+        answers = {item_id: request.POST.getlist(f"item-{item_id}") for item_id in step.data["order"]
+                   if request.POST.getlist(f"item-{item_id}")}
+        services.answer_check(enrollment, step, answers=answers)
+        return redirect(_step_url(enrollment, step, anchor="results"))
+    return HttpResponseBadRequest("Unknown action.")
+
+
+def _kind_context(enrollment: Enrollment, step: Step) -> dict:
+    if step.kind == Step.Kind.VIGNETTE:
+        return _vignette_context(enrollment, step)
+    if step.kind == Step.Kind.REFLECTION:
+        reflection = Reflection.objects.filter(enrollment=enrollment, step=step).first()
+        return {"reflection": reflection}
+    if step.kind == Step.Kind.CHECK:
+        progress = StepProgress.objects.filter(enrollment=enrollment, step=step).first()
+        answers = progress.answers if progress else {}
+        items = [
+            {"id": item_id, "item": step.data["items"][item_id], "selected": answers.get(item_id, [])}
+            for item_id in step.data["order"]
+        ]
+        return {"items": items, "answered": bool(answers)}
+    return {}
+
+
+def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
+    graph = step.data
+    choices = list(VignetteChoice.objects.filter(enrollment=enrollment, step=step))
+    progress = StepProgress.objects.filter(enrollment=enrollment, step=step).first()
+    current = progress.path if progress else 1
+    paths: dict[int, dict[str, vignettes.Answer]] = {}
+    for choice in choices:
+        paths.setdefault(choice.path, {})[choice.node] = vignettes.Answer(choice.option, choice.correct)
+    path = paths.get(current, {})
+    state = vignettes.walk(graph, path)
+    transcript = []
+    for node_id in state.visited:
+        node = graph["nodes"][node_id]
+        entry = {"id": node_id, "node": node, "answer": path.get(node_id)}
+        if node["type"] == "decision" and entry["answer"]:
+            entry["option"] = next(o for o in node["options"] if o["id"] == entry["answer"].option)
+        if node.get("item"):
+            entry["item"] = graph["items"][node["item"]]
+            if entry["answer"]:
+                entry["selected"] = entry["answer"].option.split(",")
+        transcript.append(entry)
+    earlier = []
+    for number in sorted(paths):
+        if number == current:
+            continue
+        labels = []
+        for node_id, answer in paths[number].items():
+            node = graph["nodes"][node_id]
+            if node["type"] == "decision":
+                option = next((o for o in node["options"] if o["id"] == answer.option), None)
+                if option:
+                    labels.append(option["label"])
+        earlier.append({"number": number, "labels": labels})
+    reflection = None
+    if graph.get("reflection"):
+        reflection = Reflection.objects.filter(enrollment=enrollment, step=step).first()
+    return {"transcript": transcript, "pending": state.pending, "finished": state.finished,
+            "earlier_paths": earlier, "path_number": current, "reflection": reflection}

@@ -1,0 +1,208 @@
+"""
+The vignette engine: pure functions over a vignette graph, no ORM.
+
+A graph is ``{"start": node_id, "nodes": {node_id: node}}`` as written in a course package. Node types are
+narrative, decision, consequence and debrief. ``next`` is a node id or a list of guarded edges
+``{"when": {"chose": "node.option"} | {"item_correct": item_id}, "to": node_id}`` ending in an unguarded
+one. A learner's path is the mapping ``node_id -> Answer`` of the choices made on it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NODE_TYPES = {"narrative", "decision", "consequence", "debrief"}
+MIN_OPTIONS, MAX_OPTIONS = 2, 5
+
+
+@dataclass(frozen=True)
+class Answer:
+    option: str
+    correct: bool | None = None
+
+
+@dataclass
+class Walk:
+    visited: list[str] = field(default_factory=list)
+    pending: str | None = None  # a decision or embedded item waiting for the learner
+    finished: bool = False
+
+
+def _edges(node: dict[str, Any]) -> list[dict[str, Any]]:
+    nxt = node.get("next")
+    if nxt is None:
+        return []
+    if isinstance(nxt, str):
+        return [{"to": nxt}]
+    return list(nxt)
+
+
+def successors(node: dict[str, Any]) -> list[str]:
+    """Every node this node can lead to, whatever the learner does."""
+    targets = [edge.get("to") for edge in _edges(node)]
+    targets += [option.get("next") for option in node.get("options", [])]
+    return [t for t in targets if isinstance(t, str)]
+
+
+def _holds(when: dict[str, Any], path: dict[str, Answer], graph: dict[str, Any]) -> bool:
+    if "chose" in when:
+        node_id, _, option = str(when["chose"]).partition(".")
+        answer = path.get(node_id)
+        return answer is not None and answer.option == option
+    if "item_correct" in when:
+        item = when["item_correct"]
+        return any(
+            answer.correct is True
+            for node_id, answer in path.items()
+            if graph["nodes"].get(node_id, {}).get("item") == item
+        )
+    return False
+
+
+def follow(node: dict[str, Any], path: dict[str, Answer], graph: dict[str, Any]) -> str | None:
+    for edge in _edges(node):
+        when = edge.get("when")
+        if not when or _holds(when, path, graph):
+            return edge.get("to")
+    return None
+
+
+def walk(graph: dict[str, Any], path: dict[str, Answer]) -> Walk:
+    """Replay a path from the start until it needs the learner or reaches a debrief."""
+    nodes = graph["nodes"]
+    result = Walk()
+    current: str | None = graph["start"]
+    while current is not None and len(result.visited) <= len(nodes):
+        node = nodes[current]
+        result.visited.append(current)
+        kind = node["type"]
+        if kind == "debrief":
+            result.finished = True
+            return result
+        if kind == "decision":
+            answer = path.get(current)
+            if answer is None:
+                result.pending = current
+                return result
+            option = next((o for o in node["options"] if o["id"] == answer.option), None)
+            current = option["next"] if option else None
+            continue
+        if node.get("item") and current not in path:
+            result.pending = current
+            return result
+        current = follow(node, path, graph)
+    return result
+
+
+def validate(graph: dict[str, Any], *, item_ids: set[str], principles: set[str]) -> list[tuple[str, str]]:
+    """Return ``(node_id, message)`` for every rule the graph breaks; an empty list means valid."""
+    errors: list[tuple[str, str]] = []
+    nodes: dict[str, Any] = graph.get("nodes") or {}
+    start = graph.get("start")
+    if start not in nodes:
+        return [(str(start), f"start node {start!r} does not exist")]
+    decisions = {nid: {o.get("id") for o in n.get("options", [])} for nid, n in nodes.items()
+                 if n.get("type") == "decision"}
+    embedded = {n.get("item") for n in nodes.values() if n.get("item")}
+    for node_id, node in nodes.items():
+        kind = node.get("type")
+        if kind not in NODE_TYPES:
+            errors.append((node_id, f"unknown node type {kind!r}; use one of {', '.join(sorted(NODE_TYPES))}"))
+            continue
+        for tag in node.get("principles", []):
+            if tag not in principles:
+                errors.append((node_id, f"unknown principle {tag!r}"))
+        if node.get("item") and node["item"] not in item_ids:
+            errors.append((node_id, f"embedded item {node['item']!r} is not defined in this module"))
+        if kind == "decision":
+            options = node.get("options") or []
+            if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+                errors.append((node_id, f"a decision needs {MIN_OPTIONS} to {MAX_OPTIONS} options, "
+                                        f"it has {len(options)}"))
+            seen: set[str] = set()
+            for option in options:
+                oid = option.get("id")
+                if oid in seen:
+                    errors.append((node_id, f"option id {oid!r} is used twice"))
+                seen.add(oid)
+                if not option.get("feedback"):
+                    errors.append((node_id, f"option {oid!r} has no feedback"))
+                if option.get("next") not in nodes:
+                    errors.append((node_id, f"option {oid!r} leads to missing node {option.get('next')!r}"))
+                for tag in option.get("principles", []):
+                    if tag not in principles:
+                        errors.append((node_id, f"option {oid!r}: unknown principle {tag!r}"))
+            if node.get("next"):
+                errors.append((node_id, "a decision continues through its options, not through 'next'"))
+        elif kind == "debrief":
+            if node.get("next"):
+                errors.append((node_id, "a debrief ends the vignette and has no 'next'"))
+        else:
+            edges = _edges(node)
+            if not edges:
+                errors.append((node_id, "this node leads nowhere; every path must end in a debrief"))
+            for index, edge in enumerate(edges):
+                if edge.get("to") not in nodes:
+                    errors.append((node_id, f"edge leads to missing node {edge.get('to')!r}"))
+                when = edge.get("when")
+                if when is None and index != len(edges) - 1:
+                    errors.append((node_id, "only the last edge may be unguarded"))
+                if when is not None:
+                    errors.extend((node_id, msg) for msg in _check_when(when, decisions, embedded))
+            if edges and edges[-1].get("when") is not None:
+                errors.append((node_id, "the last edge must be unguarded, so that some edge always applies"))
+    if errors:
+        return errors
+    reachable = _reachable(nodes, start)
+    errors.extend((nid, "node is not reachable from the start") for nid in nodes if nid not in reachable)
+    cycle = _find_cycle(nodes, start)
+    if cycle:
+        errors.append((cycle, "the graph has a cycle through this node"))
+    return errors
+
+
+def _check_when(when: dict[str, Any], decisions: dict[str, set], embedded: set) -> list[str]:
+    if "chose" in when:
+        node_id, _, option = str(when["chose"]).partition(".")
+        if node_id not in decisions:
+            return [f"condition refers to {node_id!r}, which is not a decision node"]
+        if option not in decisions[node_id]:
+            return [f"condition refers to option {option!r}, which {node_id!r} does not have"]
+        return []
+    if "item_correct" in when:
+        if when["item_correct"] not in embedded:
+            return [f"condition refers to item {when['item_correct']!r}, which no node embeds"]
+        return []
+    return [f"unknown condition {sorted(when)}; use 'chose' or 'item_correct'"]
+
+
+def _reachable(nodes: dict[str, Any], start: str) -> set[str]:
+    seen, stack = set(), [start]
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in nodes:
+            continue
+        seen.add(current)
+        stack.extend(successors(nodes[current]))
+    return seen
+
+
+def _find_cycle(nodes: dict[str, Any], start: str) -> str | None:
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+    def visit(node_id: str) -> str | None:
+        state[node_id] = 1
+        for target in successors(nodes[node_id]):
+            if state.get(target) == 1:
+                return target
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        state[node_id] = 2
+        return None
+
+    return visit(start)
+
+
+def debriefs(graph: dict[str, Any]) -> list[str]:
+    return [nid for nid, node in graph["nodes"].items() if node.get("type") == "debrief"]

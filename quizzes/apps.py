@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuizzesConfig(AppConfig):
+    name = "quizzes"
+    verbose_name = _("Quizzes")
+
+    def ready(self) -> None:
+        # The item bank is part of a course package; this app writes it when a package is imported.
+        from courses.packages import PACKAGE_WRITERS
+
+        from .services import import_item_bank
+
+        if import_item_bank not in PACKAGE_WRITERS:
+            PACKAGE_WRITERS.append(import_item_bank)
