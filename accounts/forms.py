@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -8,6 +11,15 @@ from .validators import normalize_efn
 
 
 class EfnFieldMixin:
+    """People type EFNs with spaces or dashes; allow those in the input and store the digits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["efn"]
+        field.max_length = 24
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.widget.attrs["maxlength"] = "24"
+
     def clean_efn(self) -> str:
         # Store the digits only; the model validator then checks length and check digit.
         return normalize_efn(self.cleaned_data.get("efn", ""))

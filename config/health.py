@@ -12,7 +12,7 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_BROKER_URL.startswith("memory://"):
         return "eager"
     from config.celery import app
 

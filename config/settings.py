@@ -183,7 +183,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Haltung <noreply@localhost>")
 
 # CELERY  https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # ------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+# Without a broker, tasks run eagerly in-process and the in-memory transport keeps Celery from
+# reaching for a default AMQP server.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -194,7 +196,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # No broker: run tasks in-process, so the embedded install needs no Redis.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # SECURITY
@@ -222,6 +224,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": env("DJANGO_LOG_LEVEL", "INFO"), "handlers": ["console"]},
+    # WeasyPrint's font subsetting logs every table at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # HALTUNG

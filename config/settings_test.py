@@ -3,7 +3,9 @@
 import os
 import tempfile
 
-os.environ.setdefault("DJANGO_DEBUG", "true")
+# Tests use the development configuration (no TLS redirect, plain static storage); the test runner
+# itself switches DEBUG off while tests run.
+os.environ["DJANGO_DEBUG"] = "true"
 
 from .settings import *  # noqa: E402, F403
 

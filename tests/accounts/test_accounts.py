@@ -1,0 +1,104 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.validators import luhn_is_valid, validate_efn
+
+
+def with_check_digit(body: str) -> str:
+    """Append the Luhn digit that makes ``body`` valid."""
+    return next(body + str(d) for d in range(10) if luhn_is_valid(body + str(d)))
+
+
+VALID_EFN = with_check_digit("80276001234567")
+
+
+def test_valid_efn_passes():
+    """A 15-digit number with the right Luhn digit is accepted, whatever its prefix."""
+    validate_efn(VALID_EFN)
+    validate_efn(with_check_digit("12345678901234"))
+
+
+def test_efn_with_wrong_check_digit_is_refused():
+    """Changing the last digit breaks the Luhn check."""
+    wrong = VALID_EFN[:-1] + str((int(VALID_EFN[-1]) + 1) % 10)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_efn(wrong)
+    assert excinfo.value.code == "efn_checksum"
+
+
+@pytest.mark.parametrize("value", ["123", "8027600123456789", "80276001234567X"])
+def test_efn_of_wrong_shape_is_refused(value):
+    """Anything but exactly 15 digits is refused with a length error."""
+    with pytest.raises(ValidationError) as excinfo:
+        validate_efn(value)
+    assert excinfo.value.code == "efn_length"
+
+
+def register_data(**overrides):
+    data = {"name": "Dr. Maria Muster-Özdemir", "email": "Maria@Example.org", "efn": "", "licence_number": "",
+            "language": "de", "password1": "a-long-test-password", "password2": "a-long-test-password"}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_register_creates_account_and_logs_in(client):
+    """Registration stores the certificate name, lower-cases the e-mail and signs the user in."""
+    response = client.post(reverse("accounts:register"), register_data(efn=VALID_EFN[:5] + " " + VALID_EFN[5:]))
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert (user.email, user.name, user.efn) == ("maria@example.org", "Dr. Maria Muster-Özdemir", VALID_EFN)
+    assert client.get(reverse("certificates:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_register_with_bad_efn_shows_field_error(client):
+    """A wrong check digit is reported on the EFN field and no account is created."""
+    wrong = VALID_EFN[:-1] + str((int(VALID_EFN[-1]) + 1) % 10)
+    response = client.post(reverse("accounts:register"), register_data(efn=wrong))
+    assert response.status_code == 200
+    assert "efn" in response.context["form"].errors
+    assert "check digit" in response.context["form"].errors["efn"][0]
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_login_by_email_and_logout(client, learner):
+    """Users log in with their e-mail address."""
+    response = client.post(reverse("accounts:login"), {"username": "LEARNER@example.org",
+                                                       "password": "a-long-test-password"})
+    assert response.status_code == 302
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("certificates:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_mail(client, learner):
+    """The reset link goes out by e-mail (console backend by default)."""
+    client.post(reverse("accounts:password_reset"), {"email": learner.email})
+    assert len(mail.outbox) == 1
+    assert "/accounts/password-reset/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent(settings):
+    """Running seed_demo twice leaves two demo accounts that can log in."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert set(User.objects.values_list("email", flat=True)) == {"learner@example.org", "orgadmin@example.org"}
+    assert User.objects.get(email="learner@example.org").check_password("haltung-demo")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug(settings):
+    """With DEBUG off the published demo password must never be set."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()

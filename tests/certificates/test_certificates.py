@@ -1,0 +1,143 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from certificates import codes, services
+from certificates.models import AuditEvent, Certificate
+from certificates.tasks import render_certificate_pdf_task
+from quizzes import services as quiz_services
+from tests.conftest import answer_all
+
+
+@pytest.fixture
+def passed_enrollment(ready_enrollment):
+    attempt = quiz_services.start_attempt(ready_enrollment)
+    answers = quiz_services.parse_answers(attempt, answer_all(attempt, correct=True))
+    quiz_services.submit_attempt(attempt, answers=answers)
+    return ready_enrollment
+
+
+@pytest.fixture
+def certificate(passed_enrollment, learner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.issue(passed_enrollment, by=learner)
+
+
+def test_codes_are_well_formed_and_catch_typos():
+    """Every generated code passes its check; changing any one character is caught."""
+    for _ in range(200):
+        code = codes.new_code()
+        assert codes.is_well_formed(code)
+        raw = codes.normalize(code)
+        for position in range(len(raw)):
+            for replacement in codes.ALPHABET:
+                if replacement != raw[position]:
+                    typo = raw[:position] + replacement + raw[position + 1:]
+                    assert not codes.is_well_formed(typo)
+                    break
+
+
+def test_codes_avoid_confusable_characters():
+    """No 0/O, 1/I/L or U in the alphabet."""
+    assert not set("01OILU") & set(codes.ALPHABET)
+
+
+@pytest.mark.django_db
+def test_issue_requires_a_passed_test(ready_enrollment, learner):
+    """Without a passed attempt nothing is issued."""
+    with pytest.raises(services.CertificateError) as excinfo:
+        services.issue(ready_enrollment, by=learner)
+    assert excinfo.value.code == "not_passed"
+    assert not Certificate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_issue_is_idempotent_and_renders_once(passed_enrollment, learner, django_capture_on_commit_callbacks):
+    """Issuing twice gives one certificate; rendering twice keeps one PDF."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = services.issue(passed_enrollment, by=learner)
+    assert callbacks  # the render task (and, after it, the e-mail) were queued on commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        second = services.issue(passed_enrollment, by=learner)
+    assert first.pk == second.pk and not callbacks
+    first.refresh_from_db()
+    name = first.pdf.name
+    assert render_certificate_pdf_task.delay(first.pk).get() == "exists"
+    first.refresh_from_db()
+    assert first.pdf.name == name
+    assert Certificate.objects.count() == 1
+    assert AuditEvent.objects.filter(action="issue").count() == 1
+
+
+@pytest.mark.django_db
+def test_certificate_is_frozen(certificate, learner):
+    """Renaming the learner or the course later never changes the issued certificate."""
+    learner.name = "Someone Else"
+    learner.save()
+    version = certificate.enrollment.course_version
+    version.title = {"de": "Neu", "en": "New"}
+    version.save()
+    certificate.refresh_from_db()
+    assert certificate.participant_name == "Alex Beispiel"
+    assert certificate.course_title == "Minikurs"
+    assert (certificate.points, certificate.vnr, certificate.category) == (2, "2760012024200355009", "D")
+
+
+@pytest.mark.django_db
+def test_issue_mails_the_learner(certificate, mailoutbox):
+    """After the PDF is stored the learner gets one e-mail with the verification link."""
+    assert len(mailoutbox) == 1
+    assert certificate.verification_url in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_verify_valid_revoked_unknown_and_mistyped(client, certificate, learner):
+    """The public page shows status and facts; unknown codes 404, mistyped codes say so."""
+    url = reverse("certificates:verify", args=[certificate.code])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "Valid." in page.content.decode()
+    services.revoke(certificate, by=learner, reason="Issued in error")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Revoked." in page and "Issued in error" in page
+
+    data = codes.normalize(codes.new_code())[:12]
+    unknown = codes.format_code(data + codes.check_character(data))
+    response = client.get(reverse("certificates:verify", args=[unknown]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404 and "No certificate" in response.content.decode()
+
+    raw = codes.normalize(certificate.code)
+    typo = raw[:3] + ("A" if raw[3] != "A" else "B") + raw[4:]
+    response = client.get(reverse("certificates:verify", args=[typo]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "mistyped" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_verify_form_accepts_lowercase_and_spaces(client, certificate):
+    """People type codes in lower case with spaces; the form normalises them."""
+    typed = certificate.code.lower().replace("-", " ")
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+    assert response.url == reverse("certificates:verify", args=[certificate.code])
+
+
+@pytest.mark.django_db
+def test_only_the_owner_downloads(client, certificate, make_user):
+    """Another user gets 404 for someone else's PDF."""
+    client.force_login(make_user("other@example.org", "Other"))
+    assert client.get(reverse("certificates:download", args=[certificate.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_task_arguments_survive_json(certificate):
+    """Tasks take ids only: the arguments round-trip through JSON unchanged."""
+    args = (certificate.pk,)
+    assert tuple(json.loads(json.dumps(args))) == args
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_is_flat(learner_client, certificate, django_assert_max_num_queries):
+    """The dashboard's queries do not grow with the number of enrolments or certificates."""
+    # Budget: session + user (2), enrolments with progress (1), certificates (1).
+    with django_assert_max_num_queries(4):
+        response = learner_client.get(reverse("certificates:dashboard"))
+    assert certificate.code in response.content.decode()

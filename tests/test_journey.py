@@ -1,0 +1,115 @@
+"""The thin learner journey through the views, from catalogue to a verified certificate."""
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from certificates.models import Certificate
+from courses.models import Enrollment, Step
+from quizzes.models import Attempt
+from tests.conftest import answer_all
+
+
+def step_url(enrollment, step):
+    return reverse("courses:step", args=[enrollment.pk, step.pk])
+
+
+@pytest.mark.django_db
+def test_whole_journey(client, learner_client, learner, version, tmp_path, django_capture_on_commit_callbacks):
+    """Enrol, work through every step, fail the test, pass it, get the PDF and verify it publicly."""
+    assert version.course.slug in learner_client.get(reverse("courses:catalogue")).content.decode()
+    response = learner_client.post(reverse("courses:enroll", args=["mini-course"]))
+    enrollment = Enrollment.objects.get(user=learner)
+    assert response.url == enrollment.get_absolute_url()
+
+    steps = list(Step.objects.filter(module__version=version).order_by("module__position", "position"))
+    intro, vignette, check, text2, reflection = steps
+    # Module two is locked until module one is done.
+    assert learner_client.get(step_url(enrollment, text2)).status_code == 302
+
+    assert learner_client.post(step_url(enrollment, intro), {"action": "complete"}).status_code == 302
+    page = learner_client.get(step_url(enrollment, vignette)).content.decode()
+    assert "Was tun Sie?" in page or "What do you do?" in page
+    learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "decide", "option": "accept"})
+    page = learner_client.get(step_url(enrollment, vignette)).content.decode()
+    assert "Abstinenz" in page  # the feedback of the chosen option
+    learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": "a"})
+    page = learner_client.get(step_url(enrollment, vignette)).content.decode()
+    assert "Rückblick A" in page  # the conditional edge for 'accept'
+    learner_client.post(step_url(enrollment, check), {"action": "check", "item-one-c1": "a"})
+    learner_client.post(step_url(enrollment, text2), {"action": "complete"})
+    learner_client.post(step_url(enrollment, reflection), {"action": "reflect", "text": "Meine Haltung."})
+
+    # Fail first.
+    response = learner_client.post(reverse("quizzes:start", args=[enrollment.pk]))
+    attempt = Attempt.objects.get(enrollment=enrollment)
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]), answer_all(attempt, correct=False))
+    attempt.refresh_from_db()
+    assert attempt.passed is False
+    assert learner_client.post(reverse("certificates:claim", args=[enrollment.pk])).status_code == 302
+    assert not Certificate.objects.exists()
+
+    # Then pass.
+    learner_client.post(reverse("quizzes:start", args=[enrollment.pk]))
+    second = Attempt.objects.get(enrollment=enrollment, number=2)
+    learner_client.post(reverse("quizzes:submit", args=[second.pk]), answer_all(second, correct=True))
+    second.refresh_from_db()
+    assert second.passed is True and second.score == 100
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = learner_client.post(reverse("certificates:claim", args=[enrollment.pk]))
+    certificate = Certificate.objects.get()
+    assert response.url == reverse("certificates:detail", args=[certificate.code])
+    assert certificate.pdf, "the eager task rendered the PDF on commit"
+
+    download = learner_client.get(reverse("certificates:download", args=[certificate.code]))
+    assert download["Content-Type"] == "application/pdf"
+    pdf_path = tmp_path / "certificate.pdf"
+    pdf_path.write_bytes(b"".join(download.streaming_content))
+    text = PdfReader(pdf_path).pages[0].extract_text()
+    assert "Alex Beispiel" in text and certificate.code in text
+
+    verify = client.get(certificate.verification_url.removeprefix("http://127.0.0.1:8000"))
+    assert verify.status_code == 200
+    assert "Alex Beispiel" in verify.content.decode()
+    assert certificate.get_status_display() in verify.content.decode() or "Gültig" in verify.content.decode()
+
+    dashboard = learner_client.get(reverse("certificates:dashboard")).content.decode()
+    assert certificate.code in dashboard
+
+
+@pytest.mark.django_db
+def test_other_learners_enrolment_is_404(make_user, enrollment, version):
+    """Another learner's enrolment and steps answer 404, like a missing one."""
+    from django.test import Client
+
+    other = Client()
+    other.force_login(make_user("other@example.org", "Other Person"))
+    step = Step.objects.filter(module__version=version).first()
+    assert other.get(reverse("courses:enrollment", args=[enrollment.pk])).status_code == 404
+    assert other.get(step_url(enrollment, step)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_vignette_choice_for_a_node_not_open_is_refused(learner_client, enrollment, version):
+    """Posting an answer to a node the path is not waiting on is refused and saves nothing."""
+    from courses.models import VignetteChoice
+
+    intro = Step.objects.get(module__version=version, slug="intro")
+    vignette = Step.objects.get(module__version=version, slug="follow")
+    learner_client.post(step_url(enrollment, intro), {"action": "complete"})
+    response = learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": "a"})
+    assert response.status_code == 400
+    response = learner_client.post(step_url(enrollment, vignette),
+                                   {"action": "choose", "node": "decide", "option": "made-up"})
+    assert response.status_code == 400
+    assert not VignetteChoice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_catalogue_and_course_page_in_both_languages(client, version):
+    """Course content follows the active language."""
+    de = client.get(reverse("courses:course", args=["mini-course"]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    en = client.get(reverse("courses:course", args=["mini-course"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Minikurs" in de and "Modul eins" in de
+    assert "Mini course" in en and "Module one" in en
