@@ -14,11 +14,7 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # The language cookie (set by the switcher) wins; otherwise the profile's choice applies.
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-        ):
+        if user is not None and user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -12,7 +12,8 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=EmailAuthenticationForm,
+            template_name="accounts/login.html",
+            authentication_form=EmailAuthenticationForm,
             redirect_authenticated_user=True,
         ),
         name="login",

@@ -17,8 +17,12 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.register_user(
-            email=data["email"], name=data["name"], password=data["password1"], efn=data["efn"],
-            licence_number=data["licence_number"], language=data["language"],
+            email=data["email"],
+            name=data["name"],
+            password=data["password1"],
+            efn=data["efn"],
+            licence_number=data["licence_number"],
+            language=data["language"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.name})

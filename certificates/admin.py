@@ -20,8 +20,8 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["code", "participant_name", "user__email"]
     inlines = [AuditEventInline]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -28,10 +28,12 @@ class Certificate(models.Model):
         SUPERSEDED = "superseded", _("Superseded")
 
     code = models.CharField(_("verification code"), max_length=20, unique=True)
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="certificates",
-                                   verbose_name=_("enrolment"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates",
-                             verbose_name=_("learner"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("enrolment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("learner")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
     # Frozen facts, as printed.
     participant_name = models.CharField(_("participant name"), max_length=200)
@@ -60,11 +62,23 @@ class Certificate(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # Lifecycle.
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("revoked by"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
-    superseded_by = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="supersedes", verbose_name=_("superseded by"))
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -73,8 +87,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["enrollment"], condition=~Q(status="superseded"),
-                                    name="certificate_one_current_per_enrollment"),
+            models.UniqueConstraint(
+                fields=["enrollment"], condition=~Q(status="superseded"), name="certificate_one_current_per_enrollment"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,11 +107,18 @@ class AuditEvent(models.Model):
         REVOKE = "revoke", _("Revoked")
         SUPERSEDE = "supersede", _("Superseded")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="audit_events",
-                                    verbose_name=_("certificate"))
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="audit_events", verbose_name=_("certificate")
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

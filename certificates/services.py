@@ -39,7 +39,7 @@ def issue(enrollment: Enrollment, *, by: Any) -> Certificate:
     The PDF is rendered by a task queued on commit, so a rolled-back issue never renders anything.
     """
     enrollment = (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .select_related("user", "course_version__course__organization", "accreditation")
         .get(pk=enrollment.pk)
     )
@@ -52,8 +52,12 @@ def issue(enrollment: Enrollment, *, by: Any) -> Certificate:
     if not required_steps_done(enrollment):
         raise CertificateError(_("Some required steps are still open."), code="steps_open")
     certificate = _create(enrollment, attempt)
-    AuditEvent.objects.create(certificate=certificate, action=AuditEvent.Action.ISSUE, actor=by,
-                              data={"attempt": attempt.pk, "score": str(attempt.score)})
+    AuditEvent.objects.create(
+        certificate=certificate,
+        action=AuditEvent.Action.ISSUE,
+        actor=by,
+        data={"attempt": attempt.pk, "score": str(attempt.score)},
+    )
     if enrollment.status != Enrollment.Status.COMPLETED:
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = attempt.submitted_at
@@ -77,17 +81,26 @@ def _create(enrollment: Enrollment, attempt: Attempt) -> Certificate:
         try:
             with transaction.atomic():
                 return Certificate.objects.create(
-                    code=code, enrollment=enrollment, user=user, participant_name=user.name,
-                    participant_efn=user.efn, participant_licence=user.licence_number,
-                    course_title=title, course_version=version.number,
+                    code=code,
+                    enrollment=enrollment,
+                    user=user,
+                    participant_name=user.name,
+                    participant_efn=user.efn,
+                    participant_licence=user.licence_number,
+                    course_title=title,
+                    course_version=version.number,
                     course_format=COURSE_FORMAT.get(language, COURSE_FORMAT["en"]),
                     completed_at=attempt.submitted_at,
                     accreditation_body=accreditation.body if accreditation else "",
                     vnr=accreditation.vnr if accreditation else "",
                     category=accreditation.category if accreditation else "",
                     points=accreditation.points if accreditation else None,
-                    wording=wording, organizer=organizer, scientific_lead=version.scientific_lead,
-                    result_percent=attempt.score, pass_mark=attempt.pass_mark, language=language,
+                    wording=wording,
+                    organizer=organizer,
+                    scientific_lead=version.scientific_lead,
+                    result_percent=attempt.score,
+                    pass_mark=attempt.pass_mark,
+                    language=language,
                     verification_url=settings.SITE_URL + reverse("certificates:verify", args=[code]),
                 )
         except IntegrityError:
@@ -111,8 +124,12 @@ def revoke(certificate: Certificate, *, by: Any, reason: str) -> Certificate:
     certificate.revoked_by = by
     certificate.revocation_reason = reason.strip()
     certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
-    AuditEvent.objects.create(certificate=certificate, action=AuditEvent.Action.REVOKE, actor=by,
-                              data={"before": before, "reason": certificate.revocation_reason})
+    AuditEvent.objects.create(
+        certificate=certificate,
+        action=AuditEvent.Action.REVOKE,
+        actor=by,
+        data={"before": before, "reason": certificate.revocation_reason},
+    )
     return certificate
 
 

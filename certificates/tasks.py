@@ -10,9 +10,17 @@ from django.utils import timezone, translation
 logger = get_task_logger(__name__)
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=2, retry_backoff_max=300, max_retries=5,
-             soft_time_limit=60, time_limit=90, acks_late=True)
-def render_certificate_pdf_task(self, certificate_id: int) -> str:  # noqa: ANN001
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+    acks_late=True,
+)
+def render_certificate_pdf_task(self, certificate_id: int) -> str:
     from .models import Certificate
     from .pdf import render_certificate
     from .services import store_pdf
@@ -28,9 +36,17 @@ def render_certificate_pdf_task(self, certificate_id: int) -> str:  # noqa: ANN0
     return "exists"
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=5, retry_backoff_max=600, max_retries=5,
-             soft_time_limit=30, time_limit=60, acks_late=True)
-def email_certificate_task(self, certificate_id: int) -> str:  # noqa: ANN001, ARG001
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+    acks_late=True,
+)
+def email_certificate_task(self, certificate_id: int) -> str:
     from .models import Certificate
 
     with transaction.atomic():

@@ -17,8 +17,7 @@ from .pdf import certificate_context
 def dashboard(request: HttpRequest) -> HttpResponse:
     enrollments = list(Enrollment.objects.for_user(request.user).with_progress().order_by("-enrolled_at"))
     certificates = list(Certificate.objects.for_user(request.user).current().select_related("enrollment"))
-    return render(request, "certificates/dashboard.html",
-                  {"enrollments": enrollments, "certificates": certificates})
+    return render(request, "certificates/dashboard.html", {"enrollments": enrollments, "certificates": certificates})
 
 
 @login_required
@@ -44,8 +43,12 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
     if not certificate.pdf:
         return render(request, "certificates/pending.html", {"certificate": certificate}, status=202)
-    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"haltung-{certificate.code}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"haltung-{certificate.code}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:

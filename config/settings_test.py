@@ -7,7 +7,7 @@ import tempfile
 # itself switches DEBUG off while tests run.
 os.environ["DJANGO_DEBUG"] = "true"
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -43,8 +43,13 @@ class CourseQuerySet(models.QuerySet["Course"]):
 class Course(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="courses",
-        verbose_name=_("owning organization"), help_text=_("Empty for courses in the public catalogue."),
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("owning organization"),
+        help_text=_("Empty for courses in the public catalogue."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -133,7 +138,11 @@ class Accreditation(models.Model):
     key = models.SlugField(_("key"))
     body = models.CharField(_("accrediting body"), max_length=200)
     body_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="accreditations",
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accreditations",
         verbose_name=_("accrediting organization"),
     )
     category = models.CharField(_("category"), max_length=20, blank=True)
@@ -165,8 +174,9 @@ class Accreditation(models.Model):
 
 
 class Module(models.Model):
-    version = models.ForeignKey(CourseVersion, on_delete=models.CASCADE, related_name="modules",
-                                verbose_name=_("course version"))
+    version = models.ForeignKey(
+        CourseVersion, on_delete=models.CASCADE, related_name="modules", verbose_name=_("course version")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     slug = models.SlugField(_("slug"))
     title = models.JSONField(_("title"), default=dict)
@@ -235,19 +245,34 @@ class Enrollment(models.Model):
         ACTIVE = "active", _("In progress")
         COMPLETED = "completed", _("Completed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments",
-                             verbose_name=_("learner"))
-    course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT, related_name="enrollments",
-                                       verbose_name=_("course version"))
-    accreditation = models.ForeignKey(Accreditation, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="enrollments", verbose_name=_("accreditation"))
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="enrollments", verbose_name=_("organization"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("learner")
+    )
+    course_version = models.ForeignKey(
+        CourseVersion, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course version")
+    )
+    accreditation = models.ForeignKey(
+        Accreditation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("accreditation"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("organization"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    last_step = models.ForeignKey("Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                  verbose_name=_("last step visited"))
+    last_step = models.ForeignKey(
+        "Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last step visited")
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -255,9 +280,7 @@ class Enrollment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["-enrolled_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course_version"], name="enrollment_unique_per_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "course_version"], name="enrollment_unique_per_version")]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.course_version}"
@@ -273,8 +296,9 @@ class Enrollment(models.Model):
 
 
 class StepProgress(models.Model):
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress",
-                                   verbose_name=_("enrolment"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="progress", verbose_name=_("enrolment")
+    )
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+", verbose_name=_("step"))
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -295,8 +319,9 @@ class StepProgress(models.Model):
 class VignetteChoice(models.Model):
     """One decision (or embedded-item answer) on one path through a vignette; all paths are kept."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="choices",
-                                   verbose_name=_("enrolment"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="choices", verbose_name=_("enrolment")
+    )
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+", verbose_name=_("step"))
     path = models.PositiveSmallIntegerField(_("path"), default=1)
     node = models.CharField(_("node"), max_length=100)
@@ -319,8 +344,9 @@ class VignetteChoice(models.Model):
 class Reflection(models.Model):
     """A learner's private free text; nobody else ever sees it."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reflections",
-                                   verbose_name=_("enrolment"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="reflections", verbose_name=_("enrolment")
+    )
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+", verbose_name=_("step"))
     text = models.TextField(_("reflection"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

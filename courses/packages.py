@@ -117,8 +117,9 @@ class _Checker:
         if isinstance(value, dict):
             lengths = {lang: len(value.get(lang) or []) for lang in self.languages}
             if len(set(lengths.values())) > 1:
-                self.error(path, parent.line_of(key),
-                           f"{where}: '{key}' differs in length between languages ({lengths})")
+                self.error(
+                    path, parent.line_of(key), f"{where}: '{key}' differs in length between languages ({lengths})"
+                )
 
 
 def _line(value: Any) -> int:
@@ -217,8 +218,11 @@ def read_package(root: Path) -> Package:
     for path, item in bank:
         _check_item(check, path, item, principle_slugs, all_item_ids, module_slug=None)
         if item.get("module") not in module_slugs:
-            check.error(path, item.line_of("module") if "module" in item else _line(item),
-                        f"item {item.get('id')!r}: module {item.get('module')!r} does not exist")
+            check.error(
+                path,
+                item.line_of("module") if "module" in item else _line(item),
+                f"item {item.get('id')!r}: module {item.get('module')!r} does not exist",
+            )
 
     _check_accreditations(check, course_path, course, total_minutes, module_slugs, [i for _p, i in bank])
 
@@ -232,21 +236,29 @@ def read_package(root: Path) -> Package:
     for slug, texts in takeaways.items():
         for language in check.languages:
             if language not in texts:
-                check.error(root / "takeaways" / f"{slug}.{check.languages[0]}.md", 1,
-                            f"take-away {slug!r} has no {language!r} version")
+                check.error(
+                    root / "takeaways" / f"{slug}.{check.languages[0]}.md",
+                    1,
+                    f"take-away {slug!r} has no {language!r} version",
+                )
 
     if check.errors:
         raise InvalidPackage(check.errors)
     package = Package(
-        root=root, course=plain(course), principles=plain(principles),
-        modules=[plain(m) for m in parsed_modules], items=[plain(i) for _p, i in bank], takeaways=takeaways,
+        root=root,
+        course=plain(course),
+        principles=plain(principles),
+        modules=[plain(m) for m in parsed_modules],
+        items=[plain(i) for _p, i in bank],
+        takeaways=takeaways,
     )
     package.content_hash = _content_hash(package)
     return package
 
 
-def _check_item(check: _Checker, path: Path, item: LineDict, principles: set[str], seen: dict[str, Path],
-                *, module_slug: str | None) -> None:
+def _check_item(
+    check: _Checker, path: Path, item: LineDict, principles: set[str], seen: dict[str, Path], *, module_slug: str | None
+) -> None:
     item_id = item.get("id")
     where = f"item {item_id!r}"
     if not item_id:
@@ -273,8 +285,11 @@ def _check_item(check: _Checker, path: Path, item: LineDict, principles: set[str
         check.error(path, item.line_of("options"), f"{where}: option ids repeat")
     correct = [o for o in options if isinstance(o, dict) and o.get("correct")]
     if kind in {"single", "truefalse"} and len(correct) != 1:
-        check.error(path, item.line_of("options"), f"{where}: a {kind} item has exactly one correct option, "
-                                                   f"this one has {len(correct)}")
+        check.error(
+            path,
+            item.line_of("options"),
+            f"{where}: a {kind} item has exactly one correct option, this one has {len(correct)}",
+        )
     if kind == "multiple" and not correct:
         check.error(path, item.line_of("options"), f"{where}: mark at least one option correct")
     if kind == "multiple" and item.get("scoring", "all_or_nothing") not in {"all_or_nothing", "partial"}:
@@ -286,8 +301,9 @@ def _check_item(check: _Checker, path: Path, item: LineDict, principles: set[str
         check.localized(path, option, "rationale", f"{where} option {option.get('id')!r}")
 
 
-def _check_steps(check: _Checker, path: Path, module: LineDict, principles: set[str],
-                 module_items: dict[str, dict]) -> None:
+def _check_steps(
+    check: _Checker, path: Path, module: LineDict, principles: set[str], module_items: dict[str, dict]
+) -> None:
     steps = module.get("steps")
     if not isinstance(steps, list):
         return
@@ -325,14 +341,16 @@ def _check_steps(check: _Checker, path: Path, module: LineDict, principles: set[
                 check.error(path, _line(step), f"{where}: a check lists at least one item")
             for item_id in listed:
                 if item_id not in module_items:
-                    check.error(path, step.line_of("items"),
-                                f"{where}: item {item_id!r} is not defined in this module's items")
+                    check.error(
+                        path, step.line_of("items"), f"{where}: item {item_id!r} is not defined in this module's items"
+                    )
         elif kind == "vignette":
             _check_vignette(check, path, step, principles, module_items)
 
 
-def _check_vignette(check: _Checker, path: Path, step: LineDict, principles: set[str],
-                    module_items: dict[str, dict]) -> None:
+def _check_vignette(
+    check: _Checker, path: Path, step: LineDict, principles: set[str], module_items: dict[str, dict]
+) -> None:
     slug = step.get("slug")
     nodes = step.get("nodes")
     if not isinstance(nodes, dict) or not nodes:
@@ -345,19 +363,24 @@ def _check_vignette(check: _Checker, path: Path, step: LineDict, principles: set
             return
         check.localized(path, node, "text", f"vignette {slug!r} node {node_id!r}")
         for index, option in enumerate(node.get("options") or []):
-            if check.mapping(path, option, f"vignette {slug!r} node {node_id!r} option #{index + 1}",
-                             node["options"].line_of(index)):
-                check.localized(path, option, "label", f"vignette {slug!r} node {node_id!r} option {option.get('id')!r}")
-                check.localized(path, option, "feedback",
-                                f"vignette {slug!r} node {node_id!r} option {option.get('id')!r}")
+            if check.mapping(
+                path, option, f"vignette {slug!r} node {node_id!r} option #{index + 1}", node["options"].line_of(index)
+            ):
+                check.localized(
+                    path, option, "label", f"vignette {slug!r} node {node_id!r} option {option.get('id')!r}"
+                )
+                check.localized(
+                    path, option, "feedback", f"vignette {slug!r} node {node_id!r} option {option.get('id')!r}"
+                )
     graph = {"start": step.get("start"), "nodes": plain(nodes)}
     for node_id, message in vignettes.validate(graph, item_ids=set(module_items), principles=principles):
         line = nodes.line_of(node_id) if node_id in nodes else step.line_of("start")
         check.error(path, line, f"vignette {slug!r} node {node_id!r}: {message}")
 
 
-def _check_accreditations(check: _Checker, path: Path, course: LineDict, minutes: int, module_slugs: list[str],
-                          bank: list[dict]) -> None:
+def _check_accreditations(
+    check: _Checker, path: Path, course: LineDict, minutes: int, module_slugs: list[str], bank: list[dict]
+) -> None:
     units = minutes // UNIT_MINUTES
     per_module: dict[str, int] = {}
     for item in bank:
@@ -381,32 +404,47 @@ def _check_accreditations(check: _Checker, path: Path, course: LineDict, minutes
             check.error(path, profile.line_of("pass_mark"), f"{where}: pass_mark is a percentage from 1 to 100")
         unit = profile.get("unit", "fe")
         if unit == "fe" and profile["points"] != units:
-            check.error(path, profile.line_of("points"),
-                        f"{where}: {minutes} minutes make {units} full 45-minute units, so {units} points, "
-                        f"not {profile['points']}")
+            check.error(
+                path,
+                profile.line_of("points"),
+                f"{where}: {minutes} minutes make {units} full 45-minute units, so {units} points, "
+                f"not {profile['points']}",
+            )
         if unit == "hour" and profile["points"] > minutes / 60:
-            check.error(path, profile.line_of("points"),
-                        f"{where}: {minutes} minutes cannot earn {profile['points']} hours")
+            check.error(
+                path, profile.line_of("points"), f"{where}: {minutes} minutes cannot earn {profile['points']} hours"
+            )
         blueprint = profile["blueprint"]
         if not isinstance(blueprint, dict):
             check.error(path, profile.line_of("blueprint"), f"{where}: blueprint maps module slugs to counts")
             continue
         if sum(blueprint.values()) != profile["draw"]:
-            check.error(path, profile.line_of("blueprint"),
-                        f"{where}: the blueprint draws {sum(blueprint.values())} items, but draw is {profile['draw']}")
+            check.error(
+                path,
+                profile.line_of("blueprint"),
+                f"{where}: the blueprint draws {sum(blueprint.values())} items, but draw is {profile['draw']}",
+            )
         for module, count in blueprint.items():
             if module not in module_slugs:
                 check.error(path, profile.line_of("blueprint"), f"{where}: blueprint names unknown module {module!r}")
             elif per_module.get(module, 0) < count:
-                check.error(path, profile.line_of("blueprint"),
-                            f"{where}: blueprint draws {count} items from {module!r}, "
-                            f"but the bank has only {per_module.get(module, 0)}")
+                check.error(
+                    path,
+                    profile.line_of("blueprint"),
+                    f"{where}: blueprint draws {count} items from {module!r}, "
+                    f"but the bank has only {per_module.get(module, 0)}",
+                )
 
 
 def _content_hash(package: Package) -> str:
     digest = hashlib.sha256()
-    payload = {"course": package.course, "principles": package.principles, "modules": package.modules,
-               "items": package.items, "takeaways": package.takeaways}
+    payload = {
+        "course": package.course,
+        "principles": package.principles,
+        "modules": package.modules,
+        "items": package.items,
+        "takeaways": package.takeaways,
+    }
     digest.update(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
     media = package.root / "media"
     if media.is_dir():
@@ -437,30 +475,57 @@ def import_package(package: Package) -> ImportResult:
     meta = package.course
     lead = meta.get("scientific_lead") or {}
     version = CourseVersion.objects.create(
-        course=course, number=number, content_hash=package.content_hash, title=meta["title"],
-        summary=meta.get("summary", {}), languages=meta["languages"], scientific_lead=lead.get("name", ""),
-        scientific_lead_qualification=lead.get("qualification", {}), sequential=meta.get("sequential", True),
-        minutes=sum(m["minutes"] for m in package.modules), references=meta.get("references", []),
+        course=course,
+        number=number,
+        content_hash=package.content_hash,
+        title=meta["title"],
+        summary=meta.get("summary", {}),
+        languages=meta["languages"],
+        scientific_lead=lead.get("name", ""),
+        scientific_lead_qualification=lead.get("qualification", {}),
+        sequential=meta.get("sequential", True),
+        minutes=sum(m["minutes"] for m in package.modules),
+        references=meta.get("references", []),
         takeaways=[{"slug": slug, "text": texts} for slug, texts in sorted(package.takeaways.items())],
-        status=CourseVersion.Status.PUBLISHED, published_at=timezone.now(),
+        status=CourseVersion.Status.PUBLISHED,
+        published_at=timezone.now(),
     )
     for index, profile in enumerate(meta.get("accreditations") or []):
         Accreditation.objects.create(
-            course_version=version, key=profile["key"], body=profile["body"], category=profile.get("category", ""),
-            points=profile["points"], vnr=str(profile.get("vnr", "")), pass_mark=profile["pass_mark"],
-            max_attempts=profile.get("max_attempts"), cooldown_hours=profile.get("cooldown_hours", 0),
-            draw=profile["draw"], blueprint=profile["blueprint"], wording=profile.get("wording", {}),
+            course_version=version,
+            key=profile["key"],
+            body=profile["body"],
+            category=profile.get("category", ""),
+            points=profile["points"],
+            vnr=str(profile.get("vnr", "")),
+            pass_mark=profile["pass_mark"],
+            max_attempts=profile.get("max_attempts"),
+            cooldown_hours=profile.get("cooldown_hours", 0),
+            draw=profile["draw"],
+            blueprint=profile["blueprint"],
+            wording=profile.get("wording", {}),
             is_default=profile.get("default", index == 0),
         )
     for position, module_data in enumerate(package.modules, start=1):
         module = Module.objects.create(
-            version=version, position=position, slug=module_data["slug"], title=module_data["title"],
-            objectives=module_data.get("objectives", {}), minutes=module_data["minutes"],
+            version=version,
+            position=position,
+            slug=module_data["slug"],
+            title=module_data["title"],
+            objectives=module_data.get("objectives", {}),
+            minutes=module_data["minutes"],
         )
         items = {item["id"]: item for item in module_data.get("items", [])}
         Step.objects.bulk_create(
-            Step(module=module, position=pos, slug=s["slug"], kind=s["kind"], title=s.get("title", {}),
-                 required=s.get("required", True), data=_step_data(s, items))
+            Step(
+                module=module,
+                position=pos,
+                slug=s["slug"],
+                kind=s["kind"],
+                title=s.get("title", {}),
+                required=s.get("required", True),
+                data=_step_data(s, items),
+            )
             for pos, s in enumerate(module_data["steps"], start=1)
         )
     for writer in PACKAGE_WRITERS:

@@ -76,9 +76,11 @@ class Outline:
 def outline(enrollment: Enrollment) -> Outline:
     """Three queries, whatever the number of modules and steps."""
     modules = list(Module.objects.filter(version=enrollment.course_version_id).order_by("position"))
-    steps = Step.objects.filter(module__version=enrollment.course_version_id).only(
-        "pk", "module_id", "position", "slug", "kind", "title", "required"
-    ).order_by("module__position", "position")
+    steps = (
+        Step.objects.filter(module__version=enrollment.course_version_id)
+        .only("pk", "module_id", "position", "slug", "kind", "title", "required")
+        .order_by("module__position", "position")
+    )
     done = set(
         StepProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list("step_id", flat=True)
     )

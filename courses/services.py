@@ -30,7 +30,7 @@ def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | 
         ):
             raise CourseError(
                 _("The accreditation of this course is valid from %(start)s to %(end)s; enrolment is closed.")
-                % {"start": accreditation.valid_from or "–", "end": accreditation.valid_until or "–"},
+                % {"start": accreditation.valid_from or "-", "end": accreditation.valid_until or "-"},
                 code="outside_validity",
             )
     try:
@@ -141,8 +141,7 @@ def answer_check(enrollment: Enrollment, step: Step, *, answers: dict[str, list[
     for item_id, selected in answers.items():
         option_ids = {o["id"] for o in items[item_id]["options"]} if item_id in items else set()
         if item_id not in items or not selected or not set(selected) <= option_ids:
-            raise CourseError(_("An answer refers to an option that is not part of this check."),
-                              code="invalid_option")
+            raise CourseError(_("An answer refers to an option that is not part of this check."), code="invalid_option")
     missing = [item_id for item_id in step.data["order"] if item_id not in answers]
     if missing:
         raise CourseError(_("Answer every question of the check."), code="incomplete")

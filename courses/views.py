@@ -25,12 +25,14 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     enrollment = None
     if request.user.is_authenticated:
         enrollment = (
-            Enrollment.objects.filter(user=request.user, course_version__course=course)
-            .order_by("-enrolled_at").first()
+            Enrollment.objects.filter(user=request.user, course_version__course=course).order_by("-enrolled_at").first()
         )
     accreditations = version.accreditations.all()
-    return render(request, "courses/course_detail.html",
-                  {"course": course, "version": version, "enrollment": enrollment, "accreditations": accreditations})
+    return render(
+        request,
+        "courses/course_detail.html",
+        {"course": course, "version": version, "enrollment": enrollment, "accreditations": accreditations},
+    )
 
 
 @login_required
@@ -51,7 +53,8 @@ def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
     # Another learner's enrolment answers 404, exactly like a missing one.
     return get_object_or_404(
         Enrollment.objects.select_related("course_version__course", "accreditation"),
-        pk=enrollment_id, user=request.user,
+        pk=enrollment_id,
+        user=request.user,
     )
 
 
@@ -59,8 +62,11 @@ def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
     outline = selectors.outline(enrollment)
-    return render(request, "courses/enrollment.html",
-                  {"enrollment": enrollment, "outline": outline, "resume": outline.resume_step()})
+    return render(
+        request,
+        "courses/enrollment.html",
+        {"enrollment": enrollment, "outline": outline, "resume": outline.resume_step()},
+    )
 
 
 def _step_url(enrollment: Enrollment, step: Step, anchor: str = "") -> str:
@@ -70,8 +76,9 @@ def _step_url(enrollment: Enrollment, step: Step, anchor: str = "") -> str:
 @login_required
 def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
-    step = get_object_or_404(Step.objects.select_related("module"), pk=step_id,
-                             module__version=enrollment.course_version_id)
+    step = get_object_or_404(
+        Step.objects.select_related("module"), pk=step_id, module__version=enrollment.course_version_id
+    )
     outline = selectors.outline(enrollment)
     if not outline.is_unlocked(step):
         messages.warning(request, _("This module opens when you have completed the previous one."))
@@ -90,8 +97,13 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
     services.visit_step(enrollment, step)
     previous, following = outline.neighbours(step)
     context = {
-        "enrollment": enrollment, "outline": outline, "step": step, "module_state": outline.state_of(step),
-        "previous": previous, "next": following, "error": error,
+        "enrollment": enrollment,
+        "outline": outline,
+        "step": step,
+        "module_state": outline.state_of(step),
+        "previous": previous,
+        "next": following,
+        "error": error,
         "done": step.pk in outline.state_of(step).done,
     }
     context.update(_kind_context(enrollment, step))
@@ -99,8 +111,9 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
     return render(request, f"courses/steps/{step.kind}.html", context, status=status)
 
 
-def _handle_post(request: HttpRequest, enrollment: Enrollment, step: Step,
-                 outline: selectors.Outline) -> HttpResponse | None:
+def _handle_post(
+    request: HttpRequest, enrollment: Enrollment, step: Step, outline: selectors.Outline
+) -> HttpResponse | None:
     action = request.POST.get("action", "complete")
     _previous, following = outline.neighbours(step)
     after = _step_url(enrollment, following) if following else enrollment.get_absolute_url()
@@ -122,8 +135,11 @@ def _handle_post(request: HttpRequest, enrollment: Enrollment, step: Step,
         services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
         return redirect(after)
     if step.kind == Step.Kind.CHECK and action == "check":
-        answers = {item_id: request.POST.getlist(f"item-{item_id}") for item_id in step.data["order"]
-                   if request.POST.getlist(f"item-{item_id}")}
+        answers = {
+            item_id: request.POST.getlist(f"item-{item_id}")
+            for item_id in step.data["order"]
+            if request.POST.getlist(f"item-{item_id}")
+        }
         services.answer_check(enrollment, step, answers=answers)
         return redirect(_step_url(enrollment, step, anchor="results"))
     return HttpResponseBadRequest("Unknown action.")
@@ -182,5 +198,11 @@ def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
     reflection = None
     if graph.get("reflection"):
         reflection = Reflection.objects.filter(enrollment=enrollment, step=step).first()
-    return {"transcript": transcript, "pending": state.pending, "finished": state.finished,
-            "earlier_paths": earlier, "path_number": current, "reflection": reflection}
+    return {
+        "transcript": transcript,
+        "pending": state.pending,
+        "finished": state.finished,
+        "earlier_paths": earlier,
+        "path_number": current,
+        "reflection": reflection,
+    }

@@ -100,8 +100,9 @@ def validate(graph: dict[str, Any], *, item_ids: set[str], principles: set[str])
     start = graph.get("start")
     if start not in nodes:
         return [(str(start), f"start node {start!r} does not exist")]
-    decisions = {nid: {o.get("id") for o in n.get("options", [])} for nid, n in nodes.items()
-                 if n.get("type") == "decision"}
+    decisions = {
+        nid: {o.get("id") for o in n.get("options", [])} for nid, n in nodes.items() if n.get("type") == "decision"
+    }
     embedded = {n.get("item") for n in nodes.values() if n.get("item")}
     for node_id, node in nodes.items():
         kind = node.get("type")
@@ -116,8 +117,9 @@ def validate(graph: dict[str, Any], *, item_ids: set[str], principles: set[str])
         if kind == "decision":
             options = node.get("options") or []
             if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-                errors.append((node_id, f"a decision needs {MIN_OPTIONS} to {MAX_OPTIONS} options, "
-                                        f"it has {len(options)}"))
+                errors.append(
+                    (node_id, f"a decision needs {MIN_OPTIONS} to {MAX_OPTIONS} options, it has {len(options)}")
+                )
             seen: set[str] = set()
             for option in options:
                 oid = option.get("id")

@@ -22,13 +22,13 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     organizer_line = models.CharField(
-        _("organizer line"), max_length=300, blank=True,
+        _("organizer line"),
+        max_length=300,
+        blank=True,
         help_text=_("How the organization is named as organizer on certificates."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    default_language = models.CharField(
-        _("default language"), max_length=2, choices=settings.LANGUAGES, default="de"
-    )
+    default_language = models.CharField(_("default language"), max_length=2, choices=settings.LANGUAGES, default="de")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()

@@ -17,9 +17,7 @@ from .models import Membership, Organization
 def role_in(user: Any, organization: Organization) -> str | None:
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True).first()
-    )
+    return Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True).first()
 
 
 def can_manage(user: Any, organization: Organization) -> bool:
@@ -58,8 +56,6 @@ class OrganizationRequiredMixin:
     organization_predicate: Callable[[Any, Organization], bool] = staticmethod(can_manage)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.organization = access_organization(
-            request.user, kwargs.pop("org_slug"), self.organization_predicate
-        )
+        self.organization = access_organization(request.user, kwargs.pop("org_slug"), self.organization_predicate)
         request.organization = self.organization
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

@@ -23,13 +23,13 @@ class Item(models.Model):
         ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
         PARTIAL = "partial", _("Partial credit")
 
-    course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT, related_name="items",
-                                       verbose_name=_("course version"))
+    course_version = models.ForeignKey(
+        CourseVersion, on_delete=models.PROTECT, related_name="items", verbose_name=_("course version")
+    )
     key = models.CharField(_("key"), max_length=100)
     module_slug = models.SlugField(_("module"))
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SINGLE)
-    scoring = models.CharField(_("scoring"), max_length=20, choices=Scoring.choices,
-                               default=Scoring.ALL_OR_NOTHING)
+    scoring = models.CharField(_("scoring"), max_length=20, choices=Scoring.choices, default=Scoring.ALL_OR_NOTHING)
     principles = models.JSONField(_("principles"), default=list)
     difficulty = models.CharField(_("difficulty"), max_length=10, blank=True)
     stem = models.JSONField(_("stem"), default=dict)
@@ -80,8 +80,9 @@ class Attempt(models.Model):
         OPEN = "open", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="attempts",
-                                   verbose_name=_("enrolment"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("enrolment")
+    )
     number = models.PositiveSmallIntegerField(_("attempt number"))
     seed = models.BigIntegerField(_("draw seed"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -113,8 +114,9 @@ class Attempt(models.Model):
 class AttemptItem(models.Model):
     """One drawn item in an attempt, in the order shown, with the learner's answer once submitted."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="attempt_items",
-                                verbose_name=_("attempt"))
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="attempt_items", verbose_name=_("attempt")
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     position = models.PositiveSmallIntegerField(_("position"))
     option_order = models.JSONField(_("option order"), default=list)

@@ -27,13 +27,24 @@ class QuizError(Exception):
 def import_item_bank(version: CourseVersion, package: Package) -> None:
     for data in package.items:
         item = Item.objects.create(
-            course_version=version, key=data["id"], module_slug=data["module"], type=data.get("type", "single"),
-            scoring=data.get("scoring", Item.Scoring.ALL_OR_NOTHING), principles=data["principles"],
-            difficulty=data.get("difficulty", ""), stem=data["stem"],
+            course_version=version,
+            key=data["id"],
+            module_slug=data["module"],
+            type=data.get("type", "single"),
+            scoring=data.get("scoring", Item.Scoring.ALL_OR_NOTHING),
+            principles=data["principles"],
+            difficulty=data.get("difficulty", ""),
+            stem=data["stem"],
         )
         Option.objects.bulk_create(
-            Option(item=item, key=str(o["id"]), position=pos, text=o["text"], rationale=o["rationale"],
-                   correct=bool(o.get("correct")))
+            Option(
+                item=item,
+                key=str(o["id"]),
+                position=pos,
+                text=o["text"],
+                rationale=o["rationale"],
+                correct=bool(o.get("correct")),
+            )
             for pos, o in enumerate(data["options"], start=1)
         )
 
@@ -42,9 +53,7 @@ def required_steps_done(enrollment: Enrollment) -> bool:
     from courses.models import Step, StepProgress
 
     required = Step.objects.filter(module__version=enrollment.course_version_id, required=True).count()
-    done = StepProgress.objects.filter(
-        enrollment=enrollment, step__required=True, completed_at__isnull=False
-    ).count()
+    done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
     return done >= required
 
 
@@ -59,7 +68,8 @@ def check_can_start(enrollment: Enrollment) -> None:
     if accreditation and accreditation.max_attempts and len(attempts) >= accreditation.max_attempts:
         raise QuizError(
             _("You have used all %(count)d attempts for this test.") % {"count": accreditation.max_attempts},
-            code="no_attempts_left", status=403,
+            code="no_attempts_left",
+            status=403,
         )
     if accreditation and accreditation.cooldown_hours and attempts and attempts[-1].submitted_at:
         ready_at = attempts[-1].submitted_at + timedelta(hours=accreditation.cooldown_hours)
@@ -67,21 +77,25 @@ def check_can_start(enrollment: Enrollment) -> None:
             raise QuizError(
                 _("You can start the next attempt at %(time)s.")
                 % {"time": timezone.localtime(ready_at).strftime("%d.%m.%Y %H:%M")},
-                code="cooldown", status=403,
+                code="cooldown",
+                status=403,
             )
 
 
 @transaction.atomic
 def start_attempt(enrollment: Enrollment) -> Attempt:
     """Return the open attempt, or draw a new one by the blueprint with a fresh stored seed."""
-    enrollment = Enrollment.objects.select_for_update().select_related("accreditation").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("accreditation").get(pk=enrollment.pk)
+    )
     open_attempt = enrollment.attempts.filter(status=Attempt.Status.OPEN).first()
     if open_attempt is not None:
         return open_attempt
     check_can_start(enrollment)
     accreditation = enrollment.accreditation
-    items = {i.key: i for i in Item.objects.filter(course_version=enrollment.course_version_id)
-             .prefetch_related("options")}
+    items = {
+        i.key: i for i in Item.objects.filter(course_version=enrollment.course_version_id).prefetch_related("options")
+    }
     bank: dict[str, list[str]] = {}
     for item in items.values():
         bank.setdefault(item.module_slug, []).append(item.key)
@@ -90,8 +104,9 @@ def start_attempt(enrollment: Enrollment) -> Attempt:
     number = enrollment.attempts.count() + 1
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(enrollment=enrollment, number=number, seed=seed,
-                                             pass_mark=enrollment.pass_mark)
+            attempt = Attempt.objects.create(
+                enrollment=enrollment, number=number, seed=seed, pass_mark=enrollment.pass_mark
+            )
     except IntegrityError:
         return enrollment.attempts.get(status=Attempt.Status.OPEN)
     rows = []
@@ -117,11 +132,11 @@ def parse_answers(attempt: Attempt, post: dict[str, list[str]]) -> dict[int, lis
         except ValueError:
             raise QuizError(_("The answers sent are malformed."), code="malformed") from None
         if attempt_item_id not in allowed:
-            raise QuizError(_("An answer refers to a question that is not part of this attempt."),
-                            code="foreign_item")
+            raise QuizError(_("An answer refers to a question that is not part of this attempt."), code="foreign_item")
         if not set(option_ids) <= allowed[attempt_item_id]:
-            raise QuizError(_("An answer refers to an option that does not belong to its question."),
-                            code="foreign_option")
+            raise QuizError(
+                _("An answer refers to an option that does not belong to its question."), code="foreign_option"
+            )
         answers[attempt_item_id] = option_ids
     return answers
 
@@ -140,8 +155,11 @@ def submit_attempt(attempt: Attempt, *, answers: dict[int, list[int]]) -> Attemp
         attempt_item.credit = score_item(attempt_item.item.as_spec(), [str(s) for s in selected]) if selected else 0.0
         total += attempt_item.credit
     AttemptItem.objects.bulk_update(attempt_items, ["selected", "credit"])
-    score = Decimal(100 * total / len(attempt_items)).quantize(Decimal("0.01"), ROUND_HALF_UP) if attempt_items \
+    score = (
+        Decimal(100 * total / len(attempt_items)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if attempt_items
         else Decimal(0)
+    )
     attempt.score = score
     attempt.passed = score >= attempt.pass_mark
     attempt.status = Attempt.Status.SUBMITTED

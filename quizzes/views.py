@@ -16,7 +16,8 @@ def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     # Someone else's attempt answers 404, exactly like a missing one.
     return get_object_or_404(
         Attempt.objects.select_related("enrollment__course_version", "enrollment__accreditation"),
-        pk=attempt_id, enrollment__user=request.user,
+        pk=attempt_id,
+        enrollment__user=request.user,
     )
 
 
@@ -41,18 +42,23 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", status: int = 200) -> HttpResponse:
-    attempt_items = AttemptItem.objects.filter(attempt=attempt).select_related("item").prefetch_related(
-        "item__options"
-    )
+    attempt_items = AttemptItem.objects.filter(attempt=attempt).select_related("item").prefetch_related("item__options")
     questions = []
     for attempt_item in attempt_items:
         by_id = {o.pk: o for o in attempt_item.item.options.all()}
         # Only ids and texts reach the page: never `correct` or a rationale before submission.
         options = [{"id": pk, "text": by_id[pk].text} for pk in attempt_item.option_order]
-        questions.append({"attempt_item": attempt_item, "stem": attempt_item.item.stem,
-                          "multiple": attempt_item.item.type == "multiple", "options": options})
-    return render(request, "quizzes/attempt.html",
-                  {"attempt": attempt, "questions": questions, "error": error}, status=status)
+        questions.append(
+            {
+                "attempt_item": attempt_item,
+                "stem": attempt_item.item.stem,
+                "multiple": attempt_item.item.type == "multiple",
+                "options": options,
+            }
+        )
+    return render(
+        request, "quizzes/attempt.html", {"attempt": attempt, "questions": questions, "error": error}, status=status
+    )
 
 
 @login_required
@@ -83,6 +89,13 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             services.check_can_start(enrollment)
         except services.QuizError as error:
             can_retry, retry_reason = False, error.message
-    return render(request, "quizzes/result.html", {
-        "attempt": attempt, "enrollment": enrollment, "can_retry": can_retry, "retry_reason": retry_reason,
-    })
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "enrollment": enrollment,
+            "can_retry": can_retry,
+            "retry_reason": retry_reason,
+        },
+    )

@@ -100,8 +100,9 @@ def test_vignette_choice_for_a_node_not_open_is_refused(learner_client, enrollme
     learner_client.post(step_url(enrollment, intro), {"action": "complete"})
     response = learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": "a"})
     assert response.status_code == 400
-    response = learner_client.post(step_url(enrollment, vignette),
-                                   {"action": "choose", "node": "decide", "option": "made-up"})
+    response = learner_client.post(
+        step_url(enrollment, vignette), {"action": "choose", "node": "decide", "option": "made-up"}
+    )
     assert response.status_code == 400
     assert not VignetteChoice.objects.exists()
 

@@ -40,8 +40,15 @@ def test_efn_of_wrong_shape_is_refused(value):
 
 
 def register_data(**overrides):
-    data = {"name": "Dr. Maria Muster-Özdemir", "email": "Maria@Example.org", "efn": "", "licence_number": "",
-            "language": "de", "password1": "a-long-test-password", "password2": "a-long-test-password"}
+    data = {
+        "name": "Dr. Maria Muster-Özdemir",
+        "email": "Maria@Example.org",
+        "efn": "",
+        "licence_number": "",
+        "language": "de",
+        "password1": "a-long-test-password",
+        "password2": "a-long-test-password",
+    }
     data.update(overrides)
     return data
 
@@ -70,8 +77,9 @@ def test_register_with_bad_efn_shows_field_error(client):
 @pytest.mark.django_db
 def test_login_by_email_and_logout(client, learner):
     """Users log in with their e-mail address."""
-    response = client.post(reverse("accounts:login"), {"username": "LEARNER@example.org",
-                                                       "password": "a-long-test-password"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "LEARNER@example.org", "password": "a-long-test-password"}
+    )
     assert response.status_code == 302
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(reverse("certificates:dashboard")).status_code == 302

@@ -33,7 +33,7 @@ def test_codes_are_well_formed_and_catch_typos():
         for position in range(len(raw)):
             for replacement in codes.ALPHABET:
                 if replacement != raw[position]:
-                    typo = raw[:position] + replacement + raw[position + 1:]
+                    typo = raw[:position] + replacement + raw[position + 1 :]
                     assert not codes.is_well_formed(typo)
                     break
 

@@ -24,8 +24,11 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with a published password; it runs only with DEBUG on.")
         organization, _created = Organization.objects.get_or_create(
             slug="demo-institut",
-            defaults={"name": "Demo-Institut für Psychotherapie", "kind": Organization.Kind.INSTITUTE,
-                      "organizer_line": "Demo-Institut für Psychotherapie (Demonstration)"},
+            defaults={
+                "name": "Demo-Institut für Psychotherapie",
+                "kind": Organization.Kind.INSTITUTE,
+                "organizer_line": "Demo-Institut für Psychotherapie (Demonstration)",
+            },
         )
         for email, name, role in DEMO_USERS:
             user = User.objects.filter(email=email).first()

@@ -33,8 +33,8 @@ class Command(BaseCommand):
         result = import_package(package)
         elapsed = time.perf_counter() - started
         if result.created:
-            self.stdout.write(self.style.SUCCESS(
-                f"Imported {title!r} as version {result.version.number} in {elapsed:.2f} s."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(f"Imported {title!r} as version {result.version.number} in {elapsed:.2f} s.")
+            )
         else:
             self.stdout.write(f"{title!r} is unchanged (version {result.version.number}); nothing imported.")

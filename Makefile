@@ -1,0 +1,57 @@
+# Haltung: `make run` serves the embedded default; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+COURSE := content/social-media-presence
+DEV    := DJANGO_DEBUG=true
+
+.PHONY: run test lint install system-check messages bench clean browser-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# WeasyPrint needs pango from the system; say exactly what is missing instead of a traceback.
+system-check: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+	  echo ""; \
+	  echo "WeasyPrint cannot load its system libraries (pango, harfbuzz, fontconfig)."; \
+	  echo "Install them, then run make again:"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core"; \
+	  echo "  macOS (Homebrew): brew install pango"; \
+	  echo "  Details: https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"; \
+	  exit 1; }
+	@command -v msgfmt >/dev/null || { \
+	  echo "msgfmt (GNU gettext) is missing: sudo apt-get install gettext  (macOS: brew install gettext)"; exit 1; }
+
+messages: $(STAMP)
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+run: system-check messages
+	$(DEV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV) $(BIN)/python manage.py import_course $(COURSE)
+	@$(DEV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Haltung runs on http://127.0.0.1:8000  (log in as learner@example.org or orgadmin@example.org, password haltung-demo)"
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: system-check messages
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: system-check
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
