@@ -114,3 +114,52 @@ def test_catalogue_and_course_page_in_both_languages(client, version):
     en = client.get(reverse("courses:course", args=["mini-course"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Minikurs" in de and "Modul eins" in de
     assert "Mini course" in en and "Module one" in en
+
+
+@pytest.mark.django_db
+def test_step_page_query_count_is_flat(learner_client, enrollment, version, django_assert_max_num_queries):
+    """The step page runs a fixed number of queries, whatever the number of steps and choices."""
+    from courses import services
+
+    vignette = Step.objects.get(module__version=version, slug="follow")
+    intro = Step.objects.get(module__version=version, slug="intro")
+    services.complete_step(enrollment, intro)
+    services.choose(enrollment, vignette, node="decide", selected=["accept"])
+    services.choose(enrollment, vignette, node="after", selected=["a"])
+    services.restart_vignette(enrollment, vignette)
+    services.choose(enrollment, vignette, node="decide", selected=["decline"])
+    # Budget: session + user (2), enrolment (1), step (1), outline: modules, steps, progress (3),
+    # vignette: choices, path (2), reflection (1), the 'last visited' update (1).
+    with django_assert_max_num_queries(11):
+        response = learner_client.get(step_url(enrollment, vignette))
+    assert response.status_code == 200
+    assert "Path 2" in response.content.decode() or "Pfad 2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_reflections_are_private(learner_client, enrollment, version, make_user):
+    """A reflection shows to its author only; another user gets 404 for the step."""
+    from django.test import Client
+
+    from courses import services
+
+    for step in Step.objects.filter(module__version=version, module__position=1):
+        services.complete_step(enrollment, step)
+    reflection_step = Step.objects.get(module__version=version, slug="reflect")
+    learner_client.post(step_url(enrollment, reflection_step), {"action": "reflect", "text": "Sehr privat."})
+    assert "Sehr privat." in learner_client.get(step_url(enrollment, reflection_step)).content.decode()
+    other = Client()
+    other.force_login(make_user("other@example.org", "Other"))
+    assert other.get(step_url(enrollment, reflection_step)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_resume_points_at_first_open_step(learner_client, enrollment, version):
+    """After leaving, the course page offers to resume at the first open required step."""
+    from courses import services
+
+    intro = Step.objects.get(module__version=version, slug="intro")
+    vignette = Step.objects.get(module__version=version, slug="follow")
+    services.complete_step(enrollment, intro)
+    page = learner_client.get(reverse("courses:enrollment", args=[enrollment.pk])).content.decode()
+    assert step_url(enrollment, vignette) in page
