@@ -156,6 +156,8 @@ def read_package(root: Path) -> Package:
         check.require(course_path, lead, ["name"], "scientific_lead")
         check.localized(course_path, lead, "qualification", "scientific_lead", required=False)
 
+    reference_keys = _check_references(check, course_path, course)
+
     # Principles
     principle_path = root / "principles.yaml"
     principle_slugs: set[str] = set()
@@ -213,6 +215,7 @@ def read_package(root: Path) -> Package:
                 if item.get("id"):
                     module_items[item["id"]] = item
         _check_steps(check, path, module, principle_slugs, module_items)
+        _check_citations(check, path, module, reference_keys)
         parsed_modules.append(module)
 
     for path, item in bank:
@@ -254,6 +257,49 @@ def read_package(root: Path) -> Package:
     )
     package.content_hash = _content_hash(package)
     return package
+
+
+CITATION = re.compile(r"\[([a-z][a-z0-9-]*)\](?![(\[:])")
+
+
+def _check_references(check: _Checker, path: Path, course: LineDict) -> set[str]:
+    references = course.get("references") or []
+    keys: set[str] = set()
+    if not isinstance(references, list):
+        check.error(path, course.line_of("references"), "references must be a list of {key, text, url}")
+        return keys
+    for index, reference in enumerate(references):
+        if not check.mapping(path, reference, f"reference #{index + 1}", references.line_of(index)):
+            continue
+        check.require(path, reference, ["key", "text"], f"reference #{index + 1}")
+        key = reference.get("key")
+        if key in keys:
+            check.error(path, reference.line_of("key"), f"reference key {key!r} is defined twice")
+        keys.add(key)
+    return keys
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def _check_citations(check: _Checker, path: Path, module: LineDict, keys: set[str]) -> None:
+    """Teaching text cites sources as [key]; every key must be listed in course.yaml's references."""
+    for index, step in enumerate(module.get("steps") or []):
+        if not isinstance(step, dict):
+            continue
+        line = module["steps"].line_of(index)
+        for text in _texts({k: v for k, v in step.items() if k not in {"kind", "slug", "start"}}):
+            for key in CITATION.findall(text):
+                if key not in keys:
+                    check.error(path, line, f"step {step.get('slug')!r} cites [{key}], which course.yaml's "
+                                            "references do not define")
 
 
 def _check_item(
