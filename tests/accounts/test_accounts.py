@@ -70,7 +70,7 @@ def test_register_with_bad_efn_shows_field_error(client):
     response = client.post(reverse("accounts:register"), register_data(efn=wrong))
     assert response.status_code == 200
     assert "efn" in response.context["form"].errors
-    assert "check digit" in response.context["form"].errors["efn"][0]
+    assert response.context["form"].errors.as_data()["efn"][0].code == "efn_checksum"
     assert not User.objects.exists()
 
 
