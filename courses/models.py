@@ -106,6 +106,9 @@ class CourseVersion(models.Model):
     minutes = models.PositiveIntegerField(_("minutes of content"), default=0)
     references = models.JSONField(_("references"), default=list, blank=True)
     takeaways = models.JSONField(_("take-aways"), default=list, blank=True)
+    # The canonical course.yaml and principles.yaml of the imported package, for export.
+    manifest = models.JSONField(_("package manifest"), default=dict, blank=True)
+    principles = models.JSONField(_("principles of the package"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
@@ -182,6 +185,8 @@ class Module(models.Model):
     title = models.JSONField(_("title"), default=dict)
     objectives = models.JSONField(_("learning objectives"), default=dict)
     minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=45)
+    # Formative items (module checks and items embedded in vignettes), as written in the package.
+    items = models.JSONField(_("formative items"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("module")
@@ -224,6 +229,10 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return str(localized(self.title) or self.slug)
+
+    def formative_items(self) -> dict[str, dict[str, Any]]:
+        """The module's formative items by id (the module is usually select_related with the step)."""
+        return {item["id"]: item for item in self.module.items}
 
 
 class EnrollmentQuerySet(models.QuerySet["Enrollment"]):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -255,6 +256,7 @@ def read_package(root: Path) -> Package:
         items=[plain(i) for _p, i in bank],
         takeaways=takeaways,
     )
+    canonical(package)
     package.content_hash = _content_hash(package)
     return package
 
@@ -298,8 +300,11 @@ def _check_citations(check: _Checker, path: Path, module: LineDict, keys: set[st
         for text in _texts({k: v for k, v in step.items() if k not in {"kind", "slug", "start"}}):
             for key in CITATION.findall(text):
                 if key not in keys:
-                    check.error(path, line, f"step {step.get('slug')!r} cites [{key}], which course.yaml's "
-                                            "references do not define")
+                    check.error(
+                        path,
+                        line,
+                        f"step {step.get('slug')!r} cites [{key}], which course.yaml's references do not define",
+                    )
 
 
 def _check_item(
@@ -482,6 +487,94 @@ def _check_accreditations(
                 )
 
 
+def _localized_or_empty(value: Any) -> Any:
+    return value if value is not None else {}
+
+
+def canonical_item(item: dict[str, Any]) -> dict[str, Any]:
+    kind = item.get("type", "single")
+    return {
+        "id": item["id"],
+        "type": kind,
+        "module": item.get("module"),
+        "principles": list(item.get("principles") or []),
+        "difficulty": item.get("difficulty", "medium"),
+        "scoring": item.get("scoring", "all_or_nothing"),
+        "stem": item["stem"],
+        "options": [
+            {"id": str(o["id"]), "correct": bool(o.get("correct")), "text": o["text"], "rationale": o["rationale"]}
+            for o in item["options"]
+        ],
+    }
+
+
+def canonical_step(step: dict[str, Any]) -> dict[str, Any]:
+    result = {"kind": step["kind"], "slug": step["slug"], "required": bool(step.get("required", True))}
+    if "title" in step:
+        result["title"] = step["title"]
+    for key, value in step.items():
+        if key not in result and key != "required":
+            result[key] = value
+    return result
+
+
+def canonical_module(module: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "slug": module["slug"],
+        "minutes": module["minutes"],
+        "title": module["title"],
+        "objectives": _localized_or_empty(module.get("objectives")),
+        "steps": [canonical_step(s) for s in module["steps"]],
+        "items": [canonical_item(i) for i in module.get("items") or []],
+    }
+
+
+def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, Any]:
+    return {
+        "key": profile["key"],
+        "default": bool(profile.get("default", index == 0)),
+        "body": profile["body"],
+        "category": profile.get("category", ""),
+        "unit": profile.get("unit", "fe"),
+        "points": profile["points"],
+        "vnr": str(profile.get("vnr", "")),
+        "pass_mark": profile["pass_mark"],
+        "max_attempts": profile.get("max_attempts"),
+        "cooldown_hours": profile.get("cooldown_hours", 0),
+        "draw": profile["draw"],
+        "blueprint": dict(profile["blueprint"]),
+        "wording": _localized_or_empty(profile.get("wording")),
+    }
+
+
+def canonical_course(course: dict[str, Any]) -> dict[str, Any]:
+    lead = course.get("scientific_lead") or {}
+    return {
+        "slug": course["slug"],
+        "languages": list(course["languages"]),
+        "title": course["title"],
+        "summary": _localized_or_empty(course.get("summary")),
+        "scientific_lead": {
+            "name": lead.get("name", ""),
+            "qualification": _localized_or_empty(lead.get("qualification")),
+        },
+        "sequential": bool(course.get("sequential", True)),
+        "references": [{k: r[k] for k in ("key", "text", "url") if k in r} for r in course.get("references") or []],
+        "accreditations": [canonical_accreditation(p, i) for i, p in enumerate(course.get("accreditations") or [])],
+    }
+
+
+def canonical(package: Package) -> Package:
+    """Fill every default explicitly, so that a package and its export hash the same."""
+    package.course = canonical_course(package.course)
+    package.principles = [
+        {"slug": p["slug"], "name": p["name"], "definition": p["definition"]} for p in package.principles
+    ]
+    package.modules = [canonical_module(m) for m in package.modules]
+    package.items = [canonical_item(i) for i in package.items]
+    return package
+
+
 def _content_hash(package: Package) -> str:
     digest = hashlib.sha256()
     payload = {
@@ -519,38 +612,39 @@ def import_package(package: Package) -> ImportResult:
         )
     number = (course.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     meta = package.course
-    lead = meta.get("scientific_lead") or {}
     version = CourseVersion.objects.create(
         course=course,
         number=number,
         content_hash=package.content_hash,
         title=meta["title"],
-        summary=meta.get("summary", {}),
+        summary=meta["summary"],
         languages=meta["languages"],
-        scientific_lead=lead.get("name", ""),
-        scientific_lead_qualification=lead.get("qualification", {}),
-        sequential=meta.get("sequential", True),
+        scientific_lead=meta["scientific_lead"]["name"],
+        scientific_lead_qualification=meta["scientific_lead"]["qualification"],
+        sequential=meta["sequential"],
         minutes=sum(m["minutes"] for m in package.modules),
-        references=meta.get("references", []),
+        references=meta["references"],
         takeaways=[{"slug": slug, "text": texts} for slug, texts in sorted(package.takeaways.items())],
+        manifest=meta,
+        principles=package.principles,
         status=CourseVersion.Status.PUBLISHED,
         published_at=timezone.now(),
     )
-    for index, profile in enumerate(meta.get("accreditations") or []):
+    for profile in meta["accreditations"]:
         Accreditation.objects.create(
             course_version=version,
             key=profile["key"],
             body=profile["body"],
-            category=profile.get("category", ""),
+            category=profile["category"],
             points=profile["points"],
-            vnr=str(profile.get("vnr", "")),
+            vnr=profile["vnr"],
             pass_mark=profile["pass_mark"],
-            max_attempts=profile.get("max_attempts"),
-            cooldown_hours=profile.get("cooldown_hours", 0),
+            max_attempts=profile["max_attempts"],
+            cooldown_hours=profile["cooldown_hours"],
             draw=profile["draw"],
             blueprint=profile["blueprint"],
-            wording=profile.get("wording", {}),
-            is_default=profile.get("default", index == 0),
+            wording=profile["wording"],
+            is_default=profile["default"],
         )
     for position, module_data in enumerate(package.modules, start=1):
         module = Module.objects.create(
@@ -558,10 +652,10 @@ def import_package(package: Package) -> ImportResult:
             position=position,
             slug=module_data["slug"],
             title=module_data["title"],
-            objectives=module_data.get("objectives", {}),
+            objectives=module_data["objectives"],
             minutes=module_data["minutes"],
+            items=module_data["items"],
         )
-        items = {item["id"]: item for item in module_data.get("items", [])}
         Step.objects.bulk_create(
             Step(
                 module=module,
@@ -569,8 +663,8 @@ def import_package(package: Package) -> ImportResult:
                 slug=s["slug"],
                 kind=s["kind"],
                 title=s.get("title", {}),
-                required=s.get("required", True),
-                data=_step_data(s, items),
+                required=s["required"],
+                data={k: v for k, v in s.items() if k not in {"kind", "slug", "title", "required"}},
             )
             for pos, s in enumerate(module_data["steps"], start=1)
         )
@@ -579,11 +673,72 @@ def import_package(package: Package) -> ImportResult:
     return ImportResult(version, created=True)
 
 
-def _step_data(step: dict[str, Any], module_items: dict[str, dict]) -> dict[str, Any]:
-    data = {k: v for k, v in step.items() if k not in {"kind", "slug", "title", "required"}}
-    if step["kind"] == "vignette":
-        embedded = {n["item"] for n in step["nodes"].values() if n.get("item")}
-        data["items"] = {item_id: module_items[item_id] for item_id in sorted(embedded)}
-    if step["kind"] == "check":
-        data = {"order": list(step["items"]), "items": {i: module_items[i] for i in step["items"]}}
-    return data
+PackageReader = Callable[[CourseVersion], list[dict[str, Any]]]
+# Apps that write part of a package on import give it back on export (the final item bank).
+PACKAGE_ITEM_READERS: list[PackageReader] = []
+
+
+def export_package(version: CourseVersion) -> Package:
+    """Rebuild the canonical package of a version from the database."""
+    modules = []
+    for module in version.modules.prefetch_related("steps").order_by("position"):
+        steps = []
+        for step in module.steps.order_by("position"):
+            data = {"kind": step.kind, "slug": step.slug, "required": step.required}
+            if step.title:
+                data["title"] = step.title
+            data.update(step.data)
+            steps.append(canonical_step(data))
+        modules.append(
+            {
+                "slug": module.slug,
+                "minutes": module.minutes,
+                "title": module.title,
+                "objectives": module.objectives,
+                "steps": steps,
+                "items": module.items,
+            }
+        )
+    items = [item for reader in PACKAGE_ITEM_READERS for item in reader(version)]
+    takeaways = {t["slug"]: t["text"] for t in version.takeaways}
+    package = Package(
+        root=Path(),
+        course=version.manifest,
+        principles=version.principles,
+        modules=modules,
+        items=items,
+        takeaways=takeaways,
+    )
+    return package
+
+
+def write_package(package: Package, target: Path) -> None:
+    """Write a package directory: one file per module, the bank in items/bank.yaml."""
+    target.mkdir(parents=True, exist_ok=True)
+    for sub in ("modules", "items", "takeaways"):
+        (target / sub).mkdir(exist_ok=True)
+    _dump(target / "course.yaml", package.course)
+    _dump(target / "principles.yaml", package.principles)
+    for position, module in enumerate(package.modules, start=1):
+        _dump(target / "modules" / f"{position:02d}-{module['slug']}.yaml", module)
+    _dump(target / "items" / "bank.yaml", package.items)
+    for slug, texts in package.takeaways.items():
+        for language, text in texts.items():
+            (target / "takeaways" / f"{slug}.{language}.md").write_text(text, encoding="utf-8")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def _dump(path: Path, data: Any) -> None:
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
+    path.write_text(text, encoding="utf-8")

@@ -93,7 +93,7 @@ def choose(enrollment: Enrollment, step: Step, *, node: str, selected: list[str]
             raise CourseError(_("Choose one of the options shown."), code="invalid_option")
         option, correct = selected[0], None
     else:
-        item = step.data["items"][spec["item"]]
+        item = step.formative_items()[spec["item"]]
         option_ids = {o["id"] for o in item["options"]}
         if not selected or not set(selected) <= option_ids:
             raise CourseError(_("Choose an answer from the options shown."), code="invalid_option")
@@ -136,12 +136,13 @@ def save_reflection(enrollment: Enrollment, step: Step, *, text: str) -> Reflect
 @transaction.atomic
 def answer_check(enrollment: Enrollment, step: Step, *, answers: dict[str, list[str]]) -> StepProgress:
     """Store a formative module check; it is ungraded and completes the step once every item is answered."""
-    items = step.data["items"]
+    items = step.formative_items()
     for item_id, selected in answers.items():
-        option_ids = {o["id"] for o in items[item_id]["options"]} if item_id in items else set()
-        if item_id not in items or not selected or not set(selected) <= option_ids:
+        listed = item_id in step.data["items"] and item_id in items
+        option_ids = {o["id"] for o in items[item_id]["options"]} if listed else set()
+        if not listed or not selected or not set(selected) <= option_ids:
             raise CourseError(_("An answer refers to an option that is not part of this check."), code="invalid_option")
-    missing = [item_id for item_id in step.data["order"] if item_id not in answers]
+    missing = [item_id for item_id in step.data["items"] if item_id not in answers]
     if missing:
         raise CourseError(_("Answer every question of the check."), code="incomplete")
     progress = _progress(enrollment, step)

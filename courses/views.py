@@ -137,7 +137,7 @@ def _handle_post(
     if step.kind == Step.Kind.CHECK and action == "check":
         answers = {
             item_id: request.POST.getlist(f"item-{item_id}")
-            for item_id in step.data["order"]
+            for item_id in step.data["items"]
             if request.POST.getlist(f"item-{item_id}")
         }
         services.answer_check(enrollment, step, answers=answers)
@@ -154,9 +154,10 @@ def _kind_context(enrollment: Enrollment, step: Step) -> dict:
     if step.kind == Step.Kind.CHECK:
         progress = StepProgress.objects.filter(enrollment=enrollment, step=step).first()
         answers = progress.answers if progress else {}
+        formative = step.formative_items()
         items = [
-            {"id": item_id, "item": step.data["items"][item_id], "selected": answers.get(item_id, [])}
-            for item_id in step.data["order"]
+            {"id": item_id, "item": formative[item_id], "selected": answers.get(item_id, [])}
+            for item_id in step.data["items"]
         ]
         return {"items": items, "answered": bool(answers)}
     return {}
@@ -179,7 +180,7 @@ def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
         if node["type"] == "decision" and entry["answer"]:
             entry["option"] = next(o for o in node["options"] if o["id"] == entry["answer"].option)
         if node.get("item"):
-            entry["item"] = graph["items"][node["item"]]
+            entry["item"] = step.formative_items()[node["item"]]
             if entry["answer"]:
                 entry["selected"] = entry["answer"].option.split(",")
         transcript.append(entry)

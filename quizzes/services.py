@@ -30,10 +30,10 @@ def import_item_bank(version: CourseVersion, package: Package) -> None:
             course_version=version,
             key=data["id"],
             module_slug=data["module"],
-            type=data.get("type", "single"),
-            scoring=data.get("scoring", Item.Scoring.ALL_OR_NOTHING),
+            type=data["type"],
+            scoring=data["scoring"],
             principles=data["principles"],
-            difficulty=data.get("difficulty", ""),
+            difficulty=data["difficulty"],
             stem=data["stem"],
         )
         Option.objects.bulk_create(
@@ -47,6 +47,27 @@ def import_item_bank(version: CourseVersion, package: Package) -> None:
             )
             for pos, o in enumerate(data["options"], start=1)
         )
+
+
+def export_item_bank(version: CourseVersion) -> list[dict]:
+    """The bank as package items, in import order."""
+    items = Item.objects.filter(course_version=version).prefetch_related("options").order_by("pk")
+    return [
+        {
+            "id": item.key,
+            "type": item.type,
+            "module": item.module_slug,
+            "principles": item.principles,
+            "difficulty": item.difficulty,
+            "scoring": item.scoring,
+            "stem": item.stem,
+            "options": [
+                {"id": o.key, "correct": o.correct, "text": o.text, "rationale": o.rationale}
+                for o in item.options.all()
+            ],
+        }
+        for item in items
+    ]
 
 
 def required_steps_done(enrollment: Enrollment) -> bool:

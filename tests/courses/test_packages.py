@@ -159,3 +159,17 @@ def test_flagship_package_is_valid():
     """The shipped flagship course passes every rule of the validator."""
     package = read_package(FLAGSHIP)
     assert len(package.modules) == 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", [MINI_COURSE, FLAGSHIP], ids=["mini", "flagship"])
+def test_export_round_trips(source, tmp_path, capsys):
+    """import → export → import is a no-op: the exported package has the same content hash."""
+    first = import_package(read_package(source))
+    target = tmp_path / "exported"
+    call_command("export_course", first.version.course.slug, str(target))
+    again = read_package(target)
+    assert again.content_hash == first.version.content_hash
+    second = import_package(again)
+    assert second.created is False
+    assert second.version.pk == first.version.pk
