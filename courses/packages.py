@@ -6,10 +6,11 @@ package (the item bank belongs to ``quizzes``) register a writer in ``PACKAGE_WR
 ``AppConfig.ready``, which keeps the dependency arrow pointing one way.
 """
 
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ import yaml
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 from . import vignettes
 from .models import Accreditation, Course, CourseVersion, Module, Principle, Step
@@ -123,6 +126,40 @@ class _Checker:
                 )
 
 
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+
+
+@functools.cache
+def _validators() -> dict[str, Draft202012Validator]:
+    resources = []
+    schemas = {}
+    for path in SCHEMA_DIR.glob("*.schema.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schemas[path.name.removesuffix(".schema.json")] = schema
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    registry = Registry().with_resources(resources)
+    return {name: Draft202012Validator(schema, registry=registry) for name, schema in schemas.items()}
+
+
+def _line_at(document: Any, path: Iterable[Any]) -> int:
+    """The line of the deepest part of ``path`` that exists in the loaded document."""
+    node, line = document, _line(document)
+    for key in path:
+        in_dict = isinstance(node, LineDict) and key in node
+        in_list = isinstance(node, LineList) and isinstance(key, int) and key < len(node)
+        if in_dict or in_list:
+            line, node = node.line_of(key), node[key]
+        else:
+            break
+    return line
+
+
+def schema_check(check: "_Checker", path: Path, document: Any, schema: str) -> None:
+    for error in sorted(_validators()[schema].iter_errors(document), key=lambda e: list(map(str, e.path))):
+        where = ".".join(str(part) for part in error.absolute_path) or "(file)"
+        check.error(path, _line_at(document, error.absolute_path), f"{where}: {error.message}")
+
+
 def _line(value: Any) -> int:
     return getattr(value, "line", 1) or 1
 
@@ -140,6 +177,17 @@ def read_package(root: Path) -> Package:
     modules = [(p, check.load(p)) for p in module_files]
     item_docs = [(p, check.load(p)) for p in item_files]
     if check.errors:
+        raise InvalidPackage(check.errors)
+
+    schema_check(check, root / "course.yaml", course, "course")
+    if principles:
+        schema_check(check, root / "principles.yaml", principles, "principles")
+    for path, module in modules:
+        schema_check(check, path, module, "module")
+    for path, doc in item_docs:
+        schema_check(check, path, doc, "items")
+    if check.errors:
+        # Structure first: the rules below assume well-formed files.
         raise InvalidPackage(check.errors)
 
     course_path = root / "course.yaml"
@@ -487,8 +535,14 @@ def _check_accreditations(
                 )
 
 
-def _localized_or_empty(value: Any) -> Any:
-    return value if value is not None else {}
+def _optional(source: dict[str, Any], key: str) -> dict[str, Any]:
+    """Keep an optional key only when it has a value, so exports stay valid against the schema."""
+    return {key: source[key]} if source.get(key) not in (None, {}, [], "") else {}
+
+
+def _option_id(value: Any) -> str:
+    # YAML reads unquoted true/false as booleans; true/false items use them as option ids.
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def canonical_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -502,7 +556,12 @@ def canonical_item(item: dict[str, Any]) -> dict[str, Any]:
         "scoring": item.get("scoring", "all_or_nothing"),
         "stem": item["stem"],
         "options": [
-            {"id": str(o["id"]), "correct": bool(o.get("correct")), "text": o["text"], "rationale": o["rationale"]}
+            {
+                "id": _option_id(o["id"]),
+                "correct": bool(o.get("correct")),
+                "text": o["text"],
+                "rationale": o["rationale"],
+            }
             for o in item["options"]
         ],
     }
@@ -523,7 +582,7 @@ def canonical_module(module: dict[str, Any]) -> dict[str, Any]:
         "slug": module["slug"],
         "minutes": module["minutes"],
         "title": module["title"],
-        "objectives": _localized_or_empty(module.get("objectives")),
+        **_optional(module, "objectives"),
         "steps": [canonical_step(s) for s in module["steps"]],
         "items": [canonical_item(i) for i in module.get("items") or []],
     }
@@ -543,21 +602,18 @@ def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, An
         "cooldown_hours": profile.get("cooldown_hours", 0),
         "draw": profile["draw"],
         "blueprint": dict(profile["blueprint"]),
-        "wording": _localized_or_empty(profile.get("wording")),
+        **_optional(profile, "wording"),
     }
 
 
 def canonical_course(course: dict[str, Any]) -> dict[str, Any]:
-    lead = course.get("scientific_lead") or {}
+    lead = course.get("scientific_lead")
     return {
         "slug": course["slug"],
         "languages": list(course["languages"]),
         "title": course["title"],
-        "summary": _localized_or_empty(course.get("summary")),
-        "scientific_lead": {
-            "name": lead.get("name", ""),
-            "qualification": _localized_or_empty(lead.get("qualification")),
-        },
+        **_optional(course, "summary"),
+        **({"scientific_lead": {"name": lead["name"], **_optional(lead, "qualification")}} if lead else {}),
         "sequential": bool(course.get("sequential", True)),
         "references": [{k: r[k] for k in ("key", "text", "url") if k in r} for r in course.get("references") or []],
         "accreditations": [canonical_accreditation(p, i) for i, p in enumerate(course.get("accreditations") or [])],
@@ -617,10 +673,10 @@ def import_package(package: Package) -> ImportResult:
         number=number,
         content_hash=package.content_hash,
         title=meta["title"],
-        summary=meta["summary"],
+        summary=meta.get("summary", {}),
         languages=meta["languages"],
-        scientific_lead=meta["scientific_lead"]["name"],
-        scientific_lead_qualification=meta["scientific_lead"]["qualification"],
+        scientific_lead=meta.get("scientific_lead", {}).get("name", ""),
+        scientific_lead_qualification=meta.get("scientific_lead", {}).get("qualification", {}),
         sequential=meta["sequential"],
         minutes=sum(m["minutes"] for m in package.modules),
         references=meta["references"],
@@ -643,7 +699,7 @@ def import_package(package: Package) -> ImportResult:
             cooldown_hours=profile["cooldown_hours"],
             draw=profile["draw"],
             blueprint=profile["blueprint"],
-            wording=profile["wording"],
+            wording=profile.get("wording", {}),
             is_default=profile["default"],
         )
     for position, module_data in enumerate(package.modules, start=1):
@@ -652,7 +708,7 @@ def import_package(package: Package) -> ImportResult:
             position=position,
             slug=module_data["slug"],
             title=module_data["title"],
-            objectives=module_data["objectives"],
+            objectives=module_data.get("objectives", {}),
             minutes=module_data["minutes"],
             items=module_data["items"],
         )
@@ -694,7 +750,7 @@ def export_package(version: CourseVersion) -> Package:
                 "slug": module.slug,
                 "minutes": module.minutes,
                 "title": module.title,
-                "objectives": module.objectives,
+                **({"objectives": module.objectives} if module.objectives else {}),
                 "steps": steps,
                 "items": module.items,
             }
