@@ -159,7 +159,38 @@ def validate(graph: dict[str, Any], *, item_ids: set[str], principles: set[str])
     cycle = _find_cycle(nodes, start)
     if cycle:
         errors.append((cycle, "the graph has a cycle through this node"))
+        return errors
+    played = reachable_in_play(graph)
+    errors.extend(
+        (nid, "no sequence of choices reaches this node: the conditions before it never let a learner through")
+        for nid in nodes
+        if nid not in played
+    )
     return errors
+
+
+MAX_PLAYTHROUGHS = 20_000
+
+
+def reachable_in_play(graph: dict[str, Any]) -> set[str]:
+    """Every node some playthrough visits, trying every option and both results of embedded items."""
+    seen: set[str] = set()
+    frontier: list[dict[str, Answer]] = [{}]
+    explored = 0
+    while frontier and explored < MAX_PLAYTHROUGHS:
+        explored += 1
+        path = frontier.pop()
+        state = walk(graph, path)
+        seen.update(state.visited)
+        if state.pending is None:
+            continue
+        node = graph["nodes"][state.pending]
+        if node["type"] == "decision":
+            answers = [Answer(o["id"]) for o in node["options"]]
+        else:
+            answers = [Answer("correct", correct=True), Answer("wrong", correct=False)]
+        frontier.extend({**path, state.pending: answer} for answer in answers)
+    return seen
 
 
 def _check_when(when: dict[str, Any], decisions: dict[str, set], embedded: set) -> list[str]:

@@ -94,6 +94,21 @@ def broken(mutate):
         (lambda n: n["c1"]["next"].pop(), "c1", "last edge must be unguarded"),
         (lambda n: n["c1"].update({"item": "nope"}), "c1", "not defined"),
         (lambda n: n["decide"]["options"][0].update({"principles": ["vanity"]}), "decide", "unknown principle"),
+        # Both options are guarded before the fallback, so 'd-other' can only be reached via the item result;
+        # guarding that too leaves the fallback dead.
+        (
+            lambda n: n["c1"].update(
+                {
+                    "next": [
+                        {"when": {"chose": "decide.public"}, "to": "d-public"},
+                        {"when": {"chose": "decide.private"}, "to": "d-good"},
+                        {"to": "d-other"},
+                    ]
+                }
+            ),
+            "d-other",
+            "no sequence of choices reaches",
+        ),
     ],
 )
 def test_each_rule_names_the_node(mutate, node, fragment):
