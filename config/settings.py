@@ -120,6 +120,8 @@ if DATABASE_URL:
         )
     }
 else:
+    # The embedded default keeps its SQLite file in the data directory; a fresh checkout has none yet.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
