@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from courses import panels
+
+        from .panels import certificate_panel
+
+        panels.register(certificate_panel)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, vignettes
+from . import panels, selectors, services, vignettes
 from .models import Course, CourseVersion, Enrollment, Reflection, Step, StepProgress, VignetteChoice
 
 
@@ -65,7 +65,12 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     return render(
         request,
         "courses/enrollment.html",
-        {"enrollment": enrollment, "outline": outline, "resume": outline.resume_step()},
+        {
+            "enrollment": enrollment,
+            "outline": outline,
+            "resume": outline.resume_step(),
+            "panels": panels.panels_for(request, enrollment, outline),
+        },
     )
 
 

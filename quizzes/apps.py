@@ -16,3 +16,9 @@ class QuizzesConfig(AppConfig):
             PACKAGE_WRITERS.append(import_item_bank)
         if export_item_bank not in PACKAGE_ITEM_READERS:
             PACKAGE_ITEM_READERS.append(export_item_bank)
+
+        from courses import panels
+
+        from .panels import final_test_panel
+
+        panels.register(final_test_panel)

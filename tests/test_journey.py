@@ -163,3 +163,21 @@ def test_resume_points_at_first_open_step(learner_client, enrollment, version):
     services.complete_step(enrollment, intro)
     page = learner_client.get(reverse("courses:enrollment", args=[enrollment.pk])).content.decode()
     assert step_url(enrollment, vignette) in page
+
+
+@pytest.mark.django_db
+def test_enrollment_page_shows_test_and_certificate_state(learner_client, ready_enrollment):
+    """The course page offers the test when steps are done, then the certificate once passed."""
+    from quizzes import services as quiz_services
+
+    url = reverse("courses:enrollment", args=[ready_enrollment.pk])
+    page = learner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("quizzes:start", args=[ready_enrollment.pk]) in page
+    assert reverse("certificates:claim", args=[ready_enrollment.pk]) not in page
+    attempt = quiz_services.start_attempt(ready_enrollment)
+    quiz_services.submit_attempt(
+        attempt, answers=quiz_services.parse_answers(attempt, answer_all(attempt, correct=True))
+    )
+    page = learner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("certificates:claim", args=[ready_enrollment.pk]) in page
+    assert "Attempt 1: 100 %" in page
