@@ -160,6 +160,18 @@ class Accreditation(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     is_default = models.BooleanField(_("default for self-enrolment"), default=False)
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: certificates of this accreditation do not expire."),
+    )
+    reporting_channel = models.CharField(
+        _("reporting channel"),
+        max_length=20,
+        blank=True,
+        help_text=_("How points are reported to the chamber, e.g. 'eiv' or 'list'."),
+    )
 
     class Meta:
         verbose_name = _("accreditation")
