@@ -10,4 +10,7 @@ urlpatterns = [
     path("courses/<slug:slug>/enrol/", views.enroll, name="enroll"),
     path("learn/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),
     path("learn/<int:enrollment_id>/steps/<int:step_id>/", views.step_detail, name="step"),
+    path("learn/<int:enrollment_id>/references/", views.references, name="references"),
+    path("learn/<int:enrollment_id>/takeaways/<slug:slug>/", views.takeaway, name="takeaway"),
+    path("learn/<int:enrollment_id>/takeaways/<slug:slug>/pdf/", views.takeaway_pdf, name="takeaway_pdf"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -110,6 +111,7 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
         "next": following,
         "error": error,
         "done": step.pk in outline.state_of(step).done,
+        "references_url": reverse("courses:references", args=[enrollment.pk]),
     }
     context.update(_kind_context(enrollment, step))
     status = 400 if error else 200
@@ -212,3 +214,37 @@ def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
         "path_number": current,
         "reflection": reflection,
     }
+
+
+@login_required
+def references(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    version = enrollment.course_version
+    return render(request, "courses/references.html", {"enrollment": enrollment, "version": version})
+
+
+def _takeaway(enrollment: Enrollment, slug: str) -> dict:
+    takeaway = next((t for t in enrollment.course_version.takeaways if t["slug"] == slug), None)
+    if takeaway is None:
+        raise Http404
+    return takeaway
+
+
+@login_required
+def takeaway(request: HttpRequest, enrollment_id: int, slug: str) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    return render(request, "courses/takeaway.html", {"enrollment": enrollment, "takeaway": _takeaway(enrollment, slug)})
+
+
+@login_required
+def takeaway_pdf(request: HttpRequest, enrollment_id: int, slug: str) -> HttpResponse:
+    """The take-away as a printable PDF, rendered on request (it is course content, not a record)."""
+    from weasyprint import HTML
+
+    enrollment = _own_enrollment(request, enrollment_id)
+    item = _takeaway(enrollment, slug)
+    html = render_to_string("courses/takeaway_print.html", {"takeaway": item}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="haltung-{slug}.pdf"'
+    return response

@@ -181,3 +181,39 @@ def test_enrollment_page_shows_test_and_certificate_state(learner_client, ready_
     page = learner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert reverse("certificates:claim", args=[ready_enrollment.pk]) in page
     assert "Attempt 1: 100 %" in page
+
+
+@pytest.mark.django_db
+def test_citations_link_to_the_sources_page(learner_client, enrollment):
+    """A [key] citation in teaching text links to its entry on the sources page."""
+    from courses.models import CourseVersion
+
+    version = CourseVersion.objects.get(pk=enrollment.course_version_id)
+    version.references = [{"key": "heimes2023", "text": "Heimes (2023).", "url": "https://doi.org/10.30820/x"}]
+    version.save()
+    intro = Step.objects.get(module__version=version, slug="intro")
+    intro.data["body"]["de"] = "Siehe [heimes2023]."
+    intro.save()
+    page = learner_client.get(step_url(enrollment, intro)).content.decode()
+    refs = reverse("courses:references", args=[enrollment.pk])
+    assert f'href="{refs}#ref-heimes2023"' in page
+    assert 'id="ref-heimes2023"' in learner_client.get(refs).content.decode()
+
+
+@pytest.mark.django_db
+def test_takeaway_page_and_pdf(learner_client, enrollment, make_user):
+    """Take-aways show as a page and download as a PDF, for the enrolled learner only."""
+    from django.test import Client
+
+    version = enrollment.course_version
+    version.takeaways = [{"slug": "checklist", "text": {"de": "# Checkliste\n\n- Wer sieht es?", "en": "# Checklist"}}]
+    version.save()
+    page = learner_client.get(reverse("courses:takeaway", args=[enrollment.pk, "checklist"])).content.decode()
+    assert "Wer sieht es?" in page
+    pdf = learner_client.get(reverse("courses:takeaway_pdf", args=[enrollment.pk, "checklist"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    other = Client()
+    other.force_login(make_user("other@example.org", "Other"))
+    assert other.get(reverse("courses:takeaway", args=[enrollment.pk, "checklist"])).status_code == 404
+    assert learner_client.get(reverse("courses:takeaway", args=[enrollment.pk, "nope"])).status_code == 404
