@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 COURSE := content/social-media-presence
 DEV    := DJANGO_DEBUG=true
 
-.PHONY: run test lint install system-check messages bench clean browser-deps
+.PHONY: run test lint install system-check test-deps messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ system-check: $(STAMP)
 	@command -v msgfmt >/dev/null || { \
 	  echo "msgfmt (GNU gettext) is missing: sudo apt-get install gettext  (macOS: brew install gettext)"; exit 1; }
 
+# Tools the tests drive: qpdf and poppler (PDF checks), zbar (reads QR codes back), Chromium (browser tests).
+# Debian package names; installed when missing and allowed (root, as in CI), otherwise named.
+TEST_TOOLS := qpdf:qpdf pdftoppm:poppler-utils zbarimg:zbar-tools chromium:chromium
+test-deps:
+	@missing=""; for pair in $(TEST_TOOLS); do 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; 	if [ -n "$$missing" ]; then 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; 	  else echo "The tests need these Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; 	fi
+
 messages: $(STAMP)
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
@@ -42,7 +48,7 @@ run: system-check messages
 	@echo "Haltung runs on http://127.0.0.1:8000  (log in as learner@example.org or orgadmin@example.org, password haltung-demo)"
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: system-check messages
+test: system-check test-deps messages
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -38,10 +38,33 @@ class ModuleInline(admin.TabularInline):
 
 @admin.register(CourseVersion)
 class CourseVersionAdmin(admin.ModelAdmin):
+    """A published version is immutable: content changes come as a new package import, never as edits here.
+
+    Only the status can change (to retire a version); accreditations stay editable for their dates and VNR.
+    """
+
     list_display = ["__str__", "course", "number", "status", "published_at"]
     list_filter = ["status"]
-    readonly_fields = ["content_hash"]
+    fields = [
+        "course",
+        "number",
+        "status",
+        "content_hash",
+        "title",
+        "sequential",
+        "require_assessment",
+        "require_evaluation",
+        "minutes",
+        "published_at",
+    ]
+    readonly_fields = [f for f in fields if f != "status"]
     inlines = [AccreditationInline, ModuleInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Enrollment)

@@ -103,6 +103,9 @@ class CourseVersion(models.Model):
     scientific_lead = models.CharField(_("scientific lead"), max_length=200, blank=True)
     scientific_lead_qualification = models.JSONField(_("qualification of the scientific lead"), default=dict)
     sequential = models.BooleanField(_("modules unlock in order"), default=True)
+    # The completion rule: required steps are always needed; the test and the evaluation can be switched off.
+    require_assessment = models.BooleanField(_("final test required"), default=True)
+    require_evaluation = models.BooleanField(_("evaluation required"), default=False)
     minutes = models.PositiveIntegerField(_("minutes of content"), default=0)
     references = models.JSONField(_("references"), default=list, blank=True)
     takeaways = models.JSONField(_("take-aways"), default=list, blank=True)
@@ -291,6 +294,7 @@ class Enrollment(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("evaluation submitted at"), null=True, blank=True)
     last_step = models.ForeignKey(
         "Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last step visited")
     )
@@ -323,6 +327,10 @@ class StepProgress(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+", verbose_name=_("step"))
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Active time on task: requests and heartbeats add the time since the last sign of activity, each gap
+    # capped, so an idle tab never piles up time. It is shown and reported, never credited by itself.
+    active_seconds = models.PositiveIntegerField(_("active seconds"), default=0)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
     # The vignette path the learner is on; earlier paths keep their choices.
     path = models.PositiveSmallIntegerField(_("current vignette path"), default=1)
     # Formative answers of a module check, keyed by item id.
@@ -379,3 +387,23 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}/{self.step_id}"
+
+
+class EvaluationResponse(models.Model):
+    """One anonymous course evaluation. It has no link to the enrolment, so exports cannot name anyone."""
+
+    course_version = models.ForeignKey(
+        CourseVersion, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("course version")
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    comment = models.TextField(_("comment"), blank=True)
+    # Only the month is kept: an exact time could be matched against an enrolment's completion time.
+    submitted_month = models.DateField(_("month submitted"))
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["course_version", "submitted_month"]
+
+    def __str__(self) -> str:
+        return f"{self.course_version} {self.submitted_month:%Y-%m}"

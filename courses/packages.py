@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -58,6 +60,8 @@ class Package:
     items: list[dict[str, Any]]
     takeaways: dict[str, dict[str, str]] = field(default_factory=dict)
     content_hash: str = ""
+    # On export: package-relative media path -> storage name.
+    media: dict[str, str] = field(default_factory=dict)
 
 
 PackageWriter = Callable[[CourseVersion, Package], None]
@@ -425,13 +429,7 @@ def _check_steps(
         if kind == "text":
             check.localized(path, step, "body", where)
         elif kind == "media":
-            check.localized(path, step, "alt", f"{where} (alt text)")
-            image = step.get("image")
-            target = (check.root / str(image)).resolve() if image else None
-            if not image or target is None or not target.is_file() or check.root not in target.parents:
-                check.error(path, step.line_of("image"), f"{where}: image file {image!r} does not exist")
-            elif target.suffix.lower() not in IMAGE_SUFFIXES:
-                check.error(path, step.line_of("image"), f"{where}: {image!r} is not an image")
+            _check_media(check, path, step, where)
         elif kind == "reflection":
             check.localized(path, step, "prompt", where)
         elif kind == "check":
@@ -445,6 +443,43 @@ def _check_steps(
                     )
         elif kind == "vignette":
             _check_vignette(check, path, step, principles, module_items)
+
+
+VIDEO_SUFFIXES = {".mp4", ".webm"}
+
+
+def media_files(step: dict[str, Any]) -> list[str]:
+    """Package-relative paths of every file a media step uses."""
+    files = [step[key] for key in ("image", "video") if step.get(key)]
+    return files + list((step.get("captions") or {}).values())
+
+
+def _check_media(check: _Checker, path: Path, step: LineDict, where: str) -> None:
+    def exists(relative: Any, key: str, suffixes: set[str], what: str) -> None:
+        target = (check.root / str(relative)).resolve()
+        if check.root not in target.parents or not target.is_file():
+            check.error(path, step.line_of(key), f"{where}: {what} file {relative!r} does not exist")
+        elif target.suffix.lower() not in suffixes:
+            check.error(
+                path, step.line_of(key), f"{where}: {relative!r} is not a {what} ({', '.join(sorted(suffixes))})"
+            )
+
+    if bool(step.get("image")) == bool(step.get("video")):
+        check.error(path, _line(step), f"{where}: a media step shows either an 'image' or a 'video'")
+    if step.get("image"):
+        check.localized(path, step, "alt", f"{where} (alt text)")
+        exists(step["image"], "image", IMAGE_SUFFIXES, "image")
+    if step.get("video"):
+        exists(step["video"], "video", VIDEO_SUFFIXES, "video")
+        captions = step.get("captions") or {}
+        if not captions and not step.get("transcript"):
+            check.error(path, step.line_of("video"), f"{where}: a video needs captions or a transcript")
+        for language, track in captions.items():
+            if language not in check.languages:
+                check.error(path, step.line_of("captions"), f"{where}: captions in {language!r}, not a course language")
+            exists(track, "captions", {".vtt"}, "captions")
+        if step.get("transcript"):
+            check.localized(path, step, "transcript", where)
 
 
 def _check_vignette(
@@ -615,6 +650,10 @@ def canonical_course(course: dict[str, Any]) -> dict[str, Any]:
         **_optional(course, "summary"),
         **({"scientific_lead": {"name": lead["name"], **_optional(lead, "qualification")}} if lead else {}),
         "sequential": bool(course.get("sequential", True)),
+        "completion": {
+            "assessment": bool((course.get("completion") or {}).get("assessment", True)),
+            "evaluation": bool((course.get("completion") or {}).get("evaluation", False)),
+        },
         "references": [{k: r[k] for k in ("key", "text", "url") if k in r} for r in course.get("references") or []],
         "accreditations": [canonical_accreditation(p, i) for i, p in enumerate(course.get("accreditations") or [])],
     }
@@ -678,6 +717,8 @@ def import_package(package: Package) -> ImportResult:
         scientific_lead=meta.get("scientific_lead", {}).get("name", ""),
         scientific_lead_qualification=meta.get("scientific_lead", {}).get("qualification", {}),
         sequential=meta["sequential"],
+        require_assessment=meta["completion"]["assessment"],
+        require_evaluation=meta["completion"]["evaluation"],
         minutes=sum(m["minutes"] for m in package.modules),
         references=meta["references"],
         takeaways=[{"slug": slug, "text": texts} for slug, texts in sorted(package.takeaways.items())],
@@ -703,6 +744,7 @@ def import_package(package: Package) -> ImportResult:
             is_default=profile["default"],
         )
     for position, module_data in enumerate(package.modules, start=1):
+        _store_media(package, version, module_data)
         module = Module.objects.create(
             version=version,
             position=position,
@@ -720,13 +762,30 @@ def import_package(package: Package) -> ImportResult:
                 kind=s["kind"],
                 title=s.get("title", {}),
                 required=s["required"],
-                data={k: v for k, v in s.items() if k not in {"kind", "slug", "title", "required"}},
+                data={k: v for k, v in s.items() if k not in {"kind", "slug", "title", "required", "_files"}}
+                | ({"files": s["_files"]} if "_files" in s else {}),
             )
             for pos, s in enumerate(module_data["steps"], start=1)
         )
     for writer in PACKAGE_WRITERS:
         writer(version, package)
     return ImportResult(version, created=True)
+
+
+def _store_media(package: Package, version: CourseVersion, module: dict[str, Any]) -> None:
+    """Copy a module's media files into storage; the step remembers where (``_files``, not exported)."""
+    for step in module["steps"]:
+        if step["kind"] != "media":
+            continue
+        stored = {}
+        for relative in media_files(step):
+            name = relative.rsplit("/", 1)[-1]
+            with (package.root / relative).open("rb") as handle:
+                stored[name] = default_storage.save(
+                    f"course-media/{version.course.slug}/v{version.number}/{module['slug']}/{step['slug']}/{name}",
+                    File(handle),
+                )
+        step["_files"] = stored
 
 
 PackageReader = Callable[[CourseVersion], list[dict[str, Any]]]
@@ -743,7 +802,7 @@ def export_package(version: CourseVersion) -> Package:
             data = {"kind": step.kind, "slug": step.slug, "required": step.required}
             if step.title:
                 data["title"] = step.title
-            data.update(step.data)
+            data.update({k: v for k, v in step.data.items() if k != "files"})
             steps.append(canonical_step(data))
         modules.append(
             {
@@ -757,7 +816,14 @@ def export_package(version: CourseVersion) -> Package:
         )
     items = [item for reader in PACKAGE_ITEM_READERS for item in reader(version)]
     takeaways = {t["slug"]: t["text"] for t in version.takeaways}
+    media = {
+        relative: step.data["files"][relative.rsplit("/", 1)[-1]]
+        for module in version.modules.all()
+        for step in module.steps.filter(kind="media")
+        for relative in media_files(step.data)
+    }
     package = Package(
+        media=media,
         root=Path(),
         course=version.manifest,
         principles=version.principles,
@@ -781,6 +847,11 @@ def write_package(package: Package, target: Path) -> None:
     for slug, texts in package.takeaways.items():
         for language, text in texts.items():
             (target / "takeaways" / f"{slug}.{language}.md").write_text(text, encoding="utf-8")
+    for relative, stored in package.media.items():
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(stored, "rb") as source:
+            destination.write_bytes(source.read())
 
 
 class _Dumper(yaml.SafeDumper):

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from .models import Enrollment, Module, Step, StepProgress
+from .models import Enrollment, Module, Principle, Step, StepProgress, VignetteChoice
+from .scoring import score_item
 
 
 @dataclass
@@ -94,3 +95,75 @@ def outline(enrollment: Enrollment) -> Outline:
             state.unlocked = previous_complete
             previous_complete = previous_complete and state.complete
     return Outline(enrollment=enrollment, modules=ordered)
+
+
+@dataclass
+class PrincipleRow:
+    principle: Principle
+    decisions: int = 0
+    answered: int = 0
+    correct: int = 0
+
+    @property
+    def percent_correct(self) -> int | None:
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
+    """Per principle: decisions in vignettes where it was at stake, and formative answers about it.
+
+    Reads the learner's own choices and check answers only; a fixed number of queries.
+    """
+    steps = {
+        s.pk: s
+        for s in Step.objects.filter(module__version=enrollment.course_version_id).select_related("module")
+        if s.kind in {Step.Kind.VIGNETTE, Step.Kind.CHECK}
+    }
+    rows: dict[str, PrincipleRow] = {p.slug: PrincipleRow(p) for p in Principle.objects.all()}
+    for choice in VignetteChoice.objects.filter(enrollment=enrollment, step_id__in=steps):
+        step = steps[choice.step_id]
+        node = step.data["nodes"].get(choice.node, {})
+        if node.get("type") == "decision":
+            option = next((o for o in node["options"] if o["id"] == choice.option), {})
+            for tag in option.get("principles", []):
+                if tag in rows:
+                    rows[tag].decisions += 1
+        elif node.get("item"):
+            item = step.formative_items().get(node["item"], {})
+            _count_answer(rows, item, correct=bool(choice.correct))
+    for progress in StepProgress.objects.filter(enrollment=enrollment, step_id__in=steps).exclude(answers={}):
+        items = steps[progress.step_id].formative_items()
+        for item_id, selected in progress.answers.items():
+            item = items.get(item_id)
+            if item:
+                _count_answer(rows, item, correct=score_item(item, selected) == 1.0)
+    return [row for row in rows.values() if row.decisions or row.answered]
+
+
+def _count_answer(rows: dict[str, "PrincipleRow"], item: dict, *, correct: bool) -> None:
+    for tag in item.get("principles", []):
+        if tag in rows:
+            rows[tag].answered += 1
+            rows[tag].correct += int(correct)
+
+
+def active_minutes(enrollment: Enrollment) -> dict[int, int]:
+    """Active minutes per module id."""
+    totals: dict[int, int] = {}
+    for module_id, seconds in StepProgress.objects.filter(enrollment=enrollment).values_list(
+        "step__module_id", "active_seconds"
+    ):
+        totals[module_id] = totals.get(module_id, 0) + seconds
+    return {module_id: round(seconds / 60) for module_id, seconds in totals.items()}
+
+
+def completion_problems(enrollment: Enrollment) -> list[str]:
+    """What the course version still requires before a certificate, apart from the final test."""
+    from django.utils.translation import gettext as _
+
+    problems = []
+    if not outline(enrollment).all_done:
+        problems.append(_("Some required steps are still open."))
+    if enrollment.course_version.require_evaluation and enrollment.evaluated_at is None:
+        problems.append(_("Please fill in the course evaluation first."))
+    return problems

@@ -1,14 +1,25 @@
 """Writes to courses: enrolment, step progress, vignette choices, reflections, formative checks."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import vignettes
-from .models import Accreditation, CourseVersion, Enrollment, Reflection, Step, StepProgress, VignetteChoice
+from . import evaluation, vignettes
+from .models import (
+    Accreditation,
+    CourseVersion,
+    Enrollment,
+    EvaluationResponse,
+    Reflection,
+    Step,
+    StepProgress,
+    VignetteChoice,
+)
 from .scoring import score_item
 
 
@@ -49,11 +60,39 @@ def _progress(enrollment: Enrollment, step: Step) -> StepProgress:
     return progress
 
 
-def visit_step(enrollment: Enrollment, step: Step) -> None:
-    """Remember where the learner is, so the course page can resume there (one UPDATE, atomic by itself)."""
-    if enrollment.last_step_id != step.pk:
+IDLE_CAP = timedelta(minutes=5)
+HEARTBEAT_CAP = timedelta(seconds=90)
+
+
+def visit_step(enrollment: Enrollment, step: Step, *, now: datetime | None = None) -> None:
+    """Remember where the learner is (for resuming) and account active time on the step they came from."""
+    now = now or timezone.now()
+    previous_id = enrollment.last_step_id
+    if previous_id is not None:
+        _add_active_time(enrollment, previous_id, now=now, cap=IDLE_CAP)
+    StepProgress.objects.get_or_create(enrollment=enrollment, step=step)
+    StepProgress.objects.filter(enrollment=enrollment, step=step).update(last_seen_at=now)
+    if previous_id != step.pk:
         Enrollment.objects.filter(pk=enrollment.pk).update(last_step=step)
         enrollment.last_step = step
+
+
+def heartbeat(enrollment: Enrollment, step: Step, *, now: datetime | None = None) -> None:
+    """A visible, active page says it is still being read; gaps longer than the cap count only up to it."""
+    now = now or timezone.now()
+    _add_active_time(enrollment, step.pk, now=now, cap=HEARTBEAT_CAP)
+    StepProgress.objects.filter(enrollment=enrollment, step=step).update(last_seen_at=now)
+
+
+def _add_active_time(enrollment: Enrollment, step_id: int, *, now: datetime, cap: timedelta) -> None:
+    progress = StepProgress.objects.filter(enrollment=enrollment, step_id=step_id).only("pk", "last_seen_at").first()
+    if progress is None or progress.last_seen_at is None or progress.last_seen_at > now:
+        return
+    seconds = int(min(now - progress.last_seen_at, cap).total_seconds())
+    if seconds:
+        StepProgress.objects.filter(pk=progress.pk).update(
+            active_seconds=F("active_seconds") + seconds, last_seen_at=now
+        )
 
 
 @transaction.atomic
@@ -150,3 +189,25 @@ def answer_check(enrollment: Enrollment, step: Step, *, answers: dict[str, list[
     progress.completed_at = progress.completed_at or timezone.now()
     progress.save(update_fields=["answers", "completed_at"])
     return progress
+
+
+@transaction.atomic
+def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], comment: str = "") -> EvaluationResponse:
+    """Store the evaluation anonymously and mark the enrolment as evaluated; once per enrolment."""
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
+    if enrollment.evaluated_at is not None:
+        raise CourseError(_("You have submitted the evaluation already. Thank you!"), code="evaluated")
+    keys = {key for key, _text in evaluation.ITEMS}
+    values = {value for value, _label in evaluation.LIKERT}
+    if set(answers) != keys or not set(answers.values()) <= values:
+        raise CourseError(_("Answer every statement on the scale shown."), code="incomplete")
+    now = timezone.now()
+    response = EvaluationResponse.objects.create(
+        course_version_id=enrollment.course_version_id,
+        answers=answers,
+        comment=comment.strip()[:4000],
+        submitted_month=now.date().replace(day=1),
+    )
+    enrollment.evaluated_at = now
+    enrollment.save(update_fields=["evaluated_at"])
+    return response

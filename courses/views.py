@@ -1,16 +1,31 @@
 """Learner pages of a course: catalogue, course page, enrolment outline and the step player."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import panels, selectors, services, vignettes
-from .models import Course, CourseVersion, Enrollment, Reflection, Step, StepProgress, VignetteChoice
+from organizations.permissions import can_manage
+
+from . import evaluation, panels, selectors, services, vignettes
+from .models import (
+    Course,
+    CourseVersion,
+    Enrollment,
+    EvaluationResponse,
+    Principle,
+    Reflection,
+    Step,
+    StepProgress,
+    VignetteChoice,
+)
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -71,6 +86,9 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "outline": outline,
             "resume": outline.resume_step(),
             "panels": panels.panels_for(request, enrollment, outline),
+            "profile": selectors.principle_profile(enrollment),
+            "minutes": selectors.active_minutes(enrollment),
+            "completion_problems": selectors.completion_problems(enrollment),
         },
     )
 
@@ -248,3 +266,119 @@ def takeaway_pdf(request: HttpRequest, enrollment_id: int, slug: str) -> HttpRes
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="haltung-{slug}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def heartbeat(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpResponse:
+    """Sent by the step page every 30 s while it is visible and in use; adds capped active time."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = get_object_or_404(Step, pk=step_id, module__version=enrollment.course_version_id)
+    services.heartbeat(enrollment, step)
+    return HttpResponse(status=204)
+
+
+@login_required
+def evaluation_form(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    error = ""
+    if request.method == "POST" and enrollment.evaluated_at is None:
+        try:
+            answers = {key: int(request.POST[key]) for key, _text in evaluation.ITEMS if request.POST.get(key)}
+            services.submit_evaluation(enrollment, answers=answers, comment=request.POST.get("comment", ""))
+        except services.CourseError as exc:
+            error = exc.messages[0]
+        except ValueError:
+            error = _("Answer every statement on the scale shown.")
+        else:
+            messages.success(request, _("Thank you for your evaluation."))
+            return redirect(enrollment)
+    return render(
+        request,
+        "courses/evaluation.html",
+        {
+            "enrollment": enrollment,
+            "items": evaluation.ITEMS,
+            "scale": evaluation.LIKERT,
+            "error": error,
+            "posted": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def evaluation_results(request: HttpRequest, slug: str) -> HttpResponse:
+    """Aggregated, anonymous results for staff and the admins of the course's organization."""
+    course = get_object_or_404(Course, slug=slug)
+    allowed = request.user.is_staff or (
+        course.organization is not None and can_manage(request.user, course.organization)
+    )
+    if not allowed:
+        raise Http404
+    rows = []
+    responses = list(EvaluationResponse.objects.filter(course_version__course=course).only("answers"))
+    for key, text in evaluation.ITEMS:
+        values = [r.answers[key] for r in responses if key in r.answers]
+        counts = [values.count(v) for v, _label in evaluation.LIKERT]
+        mean = sum(values) / len(values) if values else None
+        rows.append({"text": text, "counts": counts, "mean": mean, "n": len(values)})
+    comments = EvaluationResponse.objects.filter(course_version__course=course).exclude(comment="")
+    return render(
+        request,
+        "courses/evaluation_results.html",
+        {
+            "course": course,
+            "rows": rows,
+            "scale": evaluation.LIKERT,
+            "total": len(responses),
+            "comments": comments.values_list("comment", flat=True)[:200],
+        },
+    )
+
+
+@login_required
+def reflection_log(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    return render(request, "courses/reflections.html", _reflection_context(enrollment))
+
+
+@login_required
+def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """The learner's CPD reflection log as a PDF (UK BACP/HCPC practice), for their own records."""
+    from weasyprint import HTML
+
+    enrollment = _own_enrollment(request, enrollment_id)
+    html = render_to_string("courses/reflections_print.html", _reflection_context(enrollment), request=request)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="haltung-reflection-log-{enrollment.pk}.pdf"'
+    return response
+
+
+def _reflection_context(enrollment: Enrollment) -> dict:
+    reflections = (
+        Reflection.objects.filter(enrollment=enrollment)
+        .select_related("step__module")
+        .order_by("step__module__position", "step__position")
+    )
+    entries = []
+    for reflection in reflections:
+        step = reflection.step
+        prompt = step.data.get("prompt") or step.data.get("reflection") or {}
+        entries.append({"reflection": reflection, "step": step, "prompt": prompt})
+    return {"enrollment": enrollment, "entries": entries, "user": enrollment.user}
+
+
+def principles(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/principles.html", {"principles": Principle.objects.all()})
+
+
+@login_required
+def media(request: HttpRequest, enrollment_id: int, step_id: int, name: str) -> HttpResponse:
+    """Serve a media step's files to learners enrolled in its version."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = get_object_or_404(Step, pk=step_id, kind=Step.Kind.MEDIA, module__version=enrollment.course_version_id)
+    stored = step.data.get("files", {}).get(name)
+    if not stored or not default_storage.exists(stored):
+        raise Http404
+    return FileResponse(default_storage.open(stored, "rb"), content_type=mimetypes.guess_type(name)[0])

@@ -73,3 +73,13 @@ def markdown_page(value: Any) -> SafeString:
 def first_line(value: Any) -> str:
     """The title of a Markdown page: its first line without the heading marks."""
     return str(value or "").strip().splitlines()[0].lstrip("# ").strip() if value else ""
+
+
+@register.filter
+def basename(value: Any) -> str:
+    return str(value).rsplit("/", 1)[-1]
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -142,7 +142,7 @@ def test_image_without_alt_text(package_dir):
     )
     errors = errors_for(package_dir)
     line = line_of(path, "slug: pic") - 1
-    assert f"mini-course/modules/02-two.yaml:{line}: steps.1: 'alt' is a required property" in errors
+    assert f"mini-course/modules/02-two.yaml:{line}: step 'pic' (alt text): 'alt' is missing" in errors
 
 
 @pytest.mark.django_db
