@@ -37,6 +37,10 @@ TEST_TOOLS := qpdf:qpdf pdftoppm:poppler-utils zbarimg:zbar-tools chromium:chrom
 test-deps:
 	@missing=""; for pair in $(TEST_TOOLS); do 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; 	if [ -n "$$missing" ]; then 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; 	  else echo "The tests need these Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; 	fi
 
+# axe-core for the accessibility scans, pinned in package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --silent
+
 messages: $(STAMP)
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
@@ -48,7 +52,7 @@ run: system-check messages
 	@echo "Haltung runs on http://127.0.0.1:8000  (log in as learner@example.org or orgadmin@example.org, password haltung-demo)"
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: system-check test-deps messages
+test: system-check test-deps node_modules/.package-lock.json messages
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -1,0 +1,85 @@
+"""
+Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every page a journey visits gets the axe-core scan (WCAG 2.0/2.1 A and AA); a violation fails the test
+and names the rule and the elements. Screenshots of the main pages go to var/screenshots/.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test-deps` installs Debian's chromium package")
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` runs `npm ci` first")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Scanner:
+    """Runs axe-core on a page and remembers what it scanned, for the closing report."""
+
+    scanned: list[str] = []
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def __call__(self, name: str = "") -> None:
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> " + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+        Scanner.scanned.append(self.page.url)
+        assert not problems, f"axe-core violations on {self.page.url}:\n" + "\n".join(problems)
+        if name:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe(page):
+    return Scanner(page)
