@@ -96,8 +96,8 @@ def test_evaluation_results_for_staff_only(client, learner_client, ready_enrollm
     services.submit_evaluation(ready_enrollment, answers={key: 5 for key, _text in ITEMS})
     url = reverse("courses:evaluation_results", args=["mini-course"])
     assert learner_client.get(url).status_code == 404
-    client.force_login(make_user("staff@example.org", "Staff", is_staff=True))
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.force_login(make_user("staff@example.org", "Staff", is_staff=True, language="en"))
+    page = client.get(url).content.decode()
     assert "1 evaluation" in page
 
 
