@@ -12,3 +12,7 @@ class CertificatesConfig(AppConfig):
         from .panels import certificate_panel
 
         panels.register(certificate_panel)
+
+        from .cohort_stats import register as register_backoffice  # the cohort dashboard and back office
+
+        register_backoffice()

@@ -1,23 +1,46 @@
-"""Render a certificate to PDF bytes: one pure function, no ORM writes (the task stores the bytes)."""
+"""Render a certificate to PDF/A-3b bytes: one pure function, no ORM writes (the task stores the bytes)."""
 
 import base64
-import io
+import mimetypes
 
-import segno
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import designs
+from .barcodes import code39_data_uri, qr_data_uri
 from .models import Certificate
 
+PDF_VARIANT = "pdf/a-3b"
 
-def qr_data_uri(url: str) -> str:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+def signature_data_uri(certificate: Certificate) -> str:
+    if certificate.signature is None:
+        return ""
+    image = certificate.signature.image
+    content_type = mimetypes.guess_type(image.name)[0] or "image/png"
+    with image.open("rb") as handle:
+        return f"data:{content_type};base64," + base64.b64encode(handle.read()).decode()
+
+
+def organizer_logo_data_uri(certificate: Certificate) -> str:
+    if not certificate.organizer_logo:
+        return ""
+    content_type = mimetypes.guess_type(certificate.organizer_logo)[0] or "image/png"
+    with default_storage.open(certificate.organizer_logo, "rb") as handle:
+        return f"data:{content_type};base64," + base64.b64encode(handle.read()).decode()
 
 
 def certificate_context(certificate: Certificate) -> dict:
-    return {"certificate": certificate, "qr": qr_data_uri(certificate.verification_url)}
+    """What a design template gets: the frozen row plus its marks, all embedded (nothing fetched)."""
+    return {
+        "certificate": certificate,
+        "design": designs.get(certificate.design),
+        "qr": qr_data_uri(certificate.verification_url),
+        "vnr_barcode": code39_data_uri(certificate.vnr) if certificate.vnr else "",
+        "signature_image": signature_data_uri(certificate),
+        "organizer_logo": organizer_logo_data_uri(certificate),
+    }
 
 
 def render_certificate(certificate: Certificate) -> bytes:
@@ -26,4 +49,8 @@ def render_certificate(certificate: Certificate) -> bytes:
 
     with translation.override(certificate.language):
         html = render_to_string("certificates/document.html", certificate_context(certificate))
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        pdf_identifier=certificate.code.encode(),
+        custom_metadata=True,
+    )

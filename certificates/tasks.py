@@ -1,7 +1,10 @@
 """Thin Celery tasks: ids in, a service call inside, retries for transient failures only."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from celery.utils.log import get_task_logger
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -25,8 +28,8 @@ def render_certificate_pdf_task(self, certificate_id: int) -> str:
     from .pdf import render_certificate
     from .services import store_pdf
 
-    certificate = Certificate.objects.get(pk=certificate_id)
-    if certificate.pdf:
+    certificate = Certificate.objects.select_related("signature").get(pk=certificate_id)
+    if certificate.pdf or certificate.pseudonymised_at:
         return "exists"
     content = render_certificate(certificate)
     worker = "" if self.request.is_eager else (self.request.hostname or "worker")
@@ -34,6 +37,22 @@ def render_certificate_pdf_task(self, certificate_id: int) -> str:
         transaction.on_commit(lambda: email_certificate_task.delay(certificate_id))
         return "rendered"
     return "exists"
+
+
+@shared_task(soft_time_limit=30, time_limit=60, acks_late=True)
+def sign_credential_task(certificate_id: int) -> str:
+    from .credentials.openbadges import signed_credential
+    from .models import Certificate
+    from .services import store_credential
+
+    certificate = Certificate.objects.get(pk=certificate_id)
+    if certificate.credential or certificate.pseudonymised_at:
+        return "exists"
+    credential = signed_credential(certificate, now=timezone.now())
+    if credential is None:
+        logger.warning("No credential key configured; certificate %s has no signed credential.", certificate.code)
+        return "no key"
+    return "signed" if store_credential(certificate_id, credential=credential) else "exists"
 
 
 @shared_task(
@@ -60,3 +79,53 @@ def email_certificate_task(self, certificate_id: int) -> str:
         certificate.emailed_at = timezone.now()
         certificate.save(update_fields=["emailed_at"])
     return "sent"
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def queue_expiry_reminders_task() -> int:
+    """Beat, daily: one reminder task per valid certificate that expires within the reminder window."""
+    from .models import Certificate
+
+    now = timezone.now()
+    window = timedelta(days=settings.HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS)
+    ids = list(
+        Certificate.objects.expiring_between(now, now + window)
+        .filter(expiry_reminded_at__isnull=True, pseudonymised_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    for certificate_id in ids:
+        send_expiry_reminder_task.delay(certificate_id)
+    return len(ids)
+
+
+def _send_expiry_mail(certificate: object) -> None:
+    with translation.override(certificate.language):
+        context = {"certificate": certificate, "site_url": settings.SITE_URL}
+        subject = render_to_string("certificates/email/expiry_subject.txt", context)
+        body = render_to_string("certificates/email/expiry.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [certificate.user.email])
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=5, max_retries=5, soft_time_limit=30, time_limit=60, acks_late=True
+)
+def send_expiry_reminder_task(certificate_id: int) -> str:
+    from .services import mark_expiry_reminded
+
+    return "sent" if mark_expiry_reminded(certificate_id, send=_send_expiry_mail) else "skipped"
+
+
+@shared_task(bind=True, max_retries=6, soft_time_limit=60, time_limit=90, acks_late=True)
+def eiv_report_task(self, report_id: int) -> str:
+    """Push one participant to the EIV; back off and retry on 429, 5xx and network errors only."""
+    from .reporting.eiv import push_report
+
+    retries = self.request.retries
+    while True:
+        status = push_report(report_id, final=retries >= self.max_retries)
+        if status != "retry":
+            return status
+        if not self.request.is_eager:
+            raise self.retry(countdown=min(2 ** (retries + 1), 600))
+        # The embedded mode has no broker to hold a delayed retry: try again in-process, still bounded.
+        retries += 1

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -9,6 +9,28 @@ urlpatterns = [
     path("learn/<int:enrollment_id>/certificate/", views.claim, name="claim"),
     path("certificates/<str:code>/", views.detail, name="detail"),
     path("certificates/<str:code>/pdf/", views.download, name="download"),
+    path("certificates/<str:code>/credential.json", views.credential_download, name="credential"),
+    # Public verification (no login; rate-limited per client).
     path("verify/", views.verify_form, name="verify_form"),
+    re_path(r"^verify/(?P<code>[^/]+)\.json$", views.verify_json, name="verify_json"),
+    path("verify/<str:code>/credential.json", views.verify_credential, name="verify_credential"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("issuer/", views.issuer, name="issuer"),
+    # The learner's CPD transcript.
+    path("transcript/", views.transcript, name="transcript"),
+    path("transcript/add/", views.transcript_add, name="transcript_add"),
+    path("transcript/evidence/<int:credit_id>/", views.evidence_download, name="evidence"),
+    re_path(r"^transcript/export\.(?P<fmt>csv|pdf)$", views.transcript_export, name="transcript_export"),
+    # Organization admins.
+    path("org/<slug:org_slug>/certificates/", views.certificate_list, name="org_certificates"),
+    path("org/<slug:org_slug>/certificates/<str:code>/", views.certificate_manage, name="org_certificate"),
+    path("org/<slug:org_slug>/reports/", views.reports, name="org_reports"),
+    path("org/<slug:org_slug>/reports/<int:accreditation_id>/", views.report_detail, name="org_report"),
+    re_path(
+        r"^org/(?P<org_slug>[-\w]+)/reports/(?P<accreditation_id>\d+)/participants\.(?P<fmt>csv|xlsx|pdf)$",
+        views.participant_export,
+        name="org_participants",
+    ),
+    path("org/<slug:org_slug>/reports/<int:accreditation_id>/eiv/", views.report_push, name="org_report_push"),
+    path("org/<slug:org_slug>/reports/retract/<int:report_id>/", views.report_retract, name="org_report_retract"),
 ]

@@ -237,3 +237,75 @@ LOGGING = {
 HALTUNG_DEFAULT_PASS_MARK = 70
 # How long participant lists, results and evaluations are kept (years).
 HALTUNG_RETENTION_YEARS = int(env("HALTUNG_RETENTION_YEARS", "10"))
+
+# QUIZZES
+# ------------------------------------------------------------------------------
+# Overdue attempts (time limit + grace passed) are submitted as saved, every minute; a learner who comes
+# back earlier triggers the same on access.
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "quizzes-submit-overdue-attempts": {"task": "quizzes.tasks.submit_overdue_attempts_task", "schedule": 60.0},
+}
+# Item analysis runs this long after a submission; further submissions in between share the run.
+QUIZZES_ANALYSIS_DELAY_SECONDS = int(env("QUIZZES_ANALYSIS_DELAY_SECONDS", "300"))
+
+# CERTIFICATES (owned by the certificates app; see docs/decisions/0101–0107)
+# ------------------------------------------------------------------------------
+# Name of the issuer in Open Badges credentials and in the published controller document.
+HALTUNG_ISSUER_NAME = env("HALTUNG_ISSUER_NAME", "Haltung")
+# Ed25519 signing keys as "key-id:base64url-32-byte-seed", comma-separated; the first signs, all are
+# published so credentials signed before a rotation still verify. Empty with DEBUG: a development key.
+HALTUNG_CREDENTIAL_KEYS = env_list("HALTUNG_CREDENTIAL_KEYS")
+# Key of the digest that keeps an erased person's certificate checkable by name.
+HALTUNG_ERASURE_KEY = env("HALTUNG_ERASURE_KEY") or SECRET_KEY
+# Public verification: requests per client and window (seconds), counted in the cache.
+HALTUNG_VERIFY_RATE_LIMIT = int(env("HALTUNG_VERIFY_RATE_LIMIT", "60"))
+HALTUNG_VERIFY_RATE_WINDOW = int(env("HALTUNG_VERIFY_RATE_WINDOW", "60"))
+# Count clients by the last X-Forwarded-For entry; only behind a proxy that sets it.
+HALTUNG_TRUST_X_FORWARDED_FOR = env_bool("HALTUNG_TRUST_X_FORWARDED_FOR", default=False)
+# Days before expiry at which learners are reminded (daily beat task).
+HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS = int(env("HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS", "30"))
+# Chambers expect the EIV report within this many days after completion (cpd-rules 1.6).
+HALTUNG_REPORTING_DEADLINE_DAYS = int(env("HALTUNG_REPORTING_DEADLINE_DAYS", "8"))
+# The EIV API and the VNR passwords, as a JSON object {"<VNR>": "<password>"}; empty: no EIV pushes.
+HALTUNG_EIV_BASE_URL = env("HALTUNG_EIV_BASE_URL")
+HALTUNG_EIV_PASSWORDS = __import__("json").loads(env("HALTUNG_EIV_PASSWORDS") or "{}")
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "certificates-expiry-reminders": {
+        "task": "certificates.tasks.queue_expiry_reminders_task",
+        "schedule": 24 * 60 * 60,
+    },
+}
+
+# ORGANIZATIONS (organizations app and the back office of courses; see docs/decisions/0301–0306)
+# ------------------------------------------------------------------------------
+# Invitation links expire after this many days.
+ORGANIZATIONS_INVITATION_DAYS = int(env("ORGANIZATIONS_INVITATION_DAYS", "14"))
+# Generated report files are deleted this many days after they were written (the audit row stays).
+ORGANIZATIONS_REPORT_RETENTION_DAYS = int(env("ORGANIZATIONS_REPORT_RETENTION_DAYS", "30"))
+# Bulk enrolment: larger files are imported by a task with a progress bar; limits refuse oversize files.
+ORGANIZATIONS_IMPORT_SYNC_ROWS = int(env("ORGANIZATIONS_IMPORT_SYNC_ROWS", "500"))
+ORGANIZATIONS_IMPORT_MAX_ROWS = int(env("ORGANIZATIONS_IMPORT_MAX_ROWS", "20000"))
+ORGANIZATIONS_IMPORT_MAX_BYTES = int(env("ORGANIZATIONS_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Fernet keys (urlsafe base64, 32 bytes) for the EIV passwords of accreditations, comma-separated: the first
+# encrypts, all decrypt, so a new key goes first and `manage.py rotate_eiv_passwords` re-encrypts. Empty with
+# DEBUG: a development key derived from SECRET_KEY; empty without DEBUG: EIV passwords cannot be stored.
+HALTUNG_EIV_PASSWORD_KEYS = env_list("HALTUNG_EIV_PASSWORD_KEYS")
+if not HALTUNG_EIV_PASSWORD_KEYS and DEBUG:
+    HALTUNG_EIV_PASSWORD_KEYS = [
+        __import__("base64")
+        .urlsafe_b64encode(__import__("hashlib").sha256(f"haltung-eiv-dev:{SECRET_KEY}".encode()).digest())
+        .decode()
+    ]
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "organizations-expire-report-runs": {
+        "task": "organizations.tasks.expire_report_runs_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "organizations-queue-scheduled-reports": {
+        "task": "organizations.tasks.queue_scheduled_reports_task",
+        "schedule": 60 * 60,
+    },
+}

@@ -298,6 +298,14 @@ class Enrollment(models.Model):
     last_step = models.ForeignKey(
         "Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last step visited")
     )
+    cohort = models.ForeignKey(
+        "Cohort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("cohort"),
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -407,3 +415,141 @@ class EvaluationResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_version} {self.submitted_month:%Y-%m}"
+
+
+# The organization back office: cohorts, bulk enrolment runs and the EIV password of an accreditation
+# (decision 0302). Pages and services live in courses/cohorts.py, enrolment_import.py, accreditations.py.
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def for_organization(self, organization: Organization) -> "CohortQuerySet":
+        return self.filter(organization=organization)
+
+    def followed_by(self, user: Any, *, role: str | None) -> "CohortQuerySet":
+        """Admins follow every cohort; tutors the cohorts they are named on; anyone else none."""
+        if role == "admin":
+            return self
+        if role == "tutor":
+            return self.filter(tutors=user)
+        return self.none()
+
+
+class Cohort(models.Model):
+    """A group of learners an organization runs through one course version under one accreditation."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    course_version = models.ForeignKey(
+        CourseVersion, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("course version")
+    )
+    accreditation = models.ForeignKey(
+        Accreditation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+        verbose_name=_("accreditation"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    seats = models.PositiveIntegerField(_("seats"), null=True, blank=True, help_text=_("Empty: no limit."))
+    tutors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="tutored_cohorts", verbose_name=_("tutors")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start"),
+            models.UniqueConstraint(fields=["organization", "name"], name="cohort_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:cohort", kwargs={"org_slug": self.organization.slug, "cohort_id": self.pk})
+
+
+class EnrolmentImportQuerySet(models.QuerySet["EnrolmentImport"]):
+    def for_organization(self, organization: Organization) -> "EnrolmentImportQuerySet":
+        return self.filter(organization=organization)
+
+
+class EnrolmentImport(models.Model):
+    """One bulk-enrolment upload: validated as a whole, then written in one transaction or not at all."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being imported")
+        INVALID = "invalid", _("Refused: the file has errors")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="enrolment_imports", verbose_name=_("organization")
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="imports", verbose_name=_("cohort"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    # Kept only until the task has read it: the file holds personal data.
+    file = models.FileField(_("file"), upload_to="enrolment-imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    # [{"row": 5, "column": "email", "message": "..."}], capped; error_count has the full number.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)
+    accounts_created = models.PositiveIntegerField(_("accounts created"), default=0)
+    enrolled = models.PositiveIntegerField(_("learners enrolled"), default=0)
+    skipped = models.PositiveIntegerField(_("rows already enrolled"), default=0)
+    # Whom the welcome e-mails go to (only the learners this run enrolled).
+    learner_ids = models.JSONField(_("learners enrolled by this upload"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("uploader told at"), null=True, blank=True)
+    learners_mailed_at = models.DateTimeField(_("learners e-mailed at"), null=True, blank=True)
+
+    objects = EnrolmentImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment upload")
+        verbose_name_plural = _("enrolment uploads")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.cohort_id} ({self.status})"
+
+
+class AccreditationSecret(models.Model):
+    """The EIV password of an accreditation, encrypted (Fernet); it is never shown again after entry."""
+
+    accreditation = models.OneToOneField(
+        Accreditation, on_delete=models.CASCADE, related_name="secret", verbose_name=_("accreditation")
+    )
+    eiv_password = models.TextField(_("EIV password (encrypted)"))
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("set by")
+    )
+
+    class Meta:
+        verbose_name = _("EIV password")
+        verbose_name_plural = _("EIV passwords")
+
+    def __str__(self) -> str:
+        return f"{self.accreditation_id}: ••••••"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_backoffice
 
 app_name = "courses"
 
@@ -20,4 +20,27 @@ urlpatterns = [
     path("courses/<slug:slug>/evaluation-results/", views.evaluation_results, name="evaluation_results"),
     path("learn/<int:enrollment_id>/takeaways/<slug:slug>/", views.takeaway, name="takeaway"),
     path("learn/<int:enrollment_id>/takeaways/<slug:slug>/pdf/", views.takeaway_pdf, name="takeaway_pdf"),
+    # Organization back office (cohorts, bulk enrolment, dashboards, accreditations).
+    path("org/<slug:org_slug>/cohorts/", views_backoffice.cohort_list, name="cohorts"),
+    path("org/<slug:org_slug>/cohorts/new/", views_backoffice.cohort_create, name="cohort_create"),
+    path("org/<slug:org_slug>/cohorts/<int:cohort_id>/", views_backoffice.cohort_dashboard, name="cohort"),
+    path("org/<slug:org_slug>/cohorts/<int:cohort_id>/edit/", views_backoffice.cohort_edit, name="cohort_edit"),
+    path("org/<slug:org_slug>/cohorts/<int:cohort_id>/enrol/", views_backoffice.cohort_enrol, name="cohort_enrol"),
+    path(
+        "org/<slug:org_slug>/cohorts/<int:cohort_id>/enrol/<int:import_id>/",
+        views_backoffice.enrolment_import_detail,
+        name="enrolment_import",
+    ),
+    path(
+        "org/<slug:org_slug>/cohorts/<int:cohort_id>/enrol/<int:import_id>/progress/",
+        views_backoffice.enrolment_import_progress,
+        name="enrolment_import_progress",
+    ),
+    path("org/<slug:org_slug>/accreditations/", views_backoffice.accreditation_list, name="accreditations"),
+    path("org/<slug:org_slug>/accreditations/new/", views_backoffice.accreditation_create, name="accreditation_create"),
+    path(
+        "org/<slug:org_slug>/accreditations/<int:accreditation_id>/",
+        views_backoffice.accreditation_edit,
+        name="accreditation_edit",
+    ),
 ]

@@ -1,34 +1,74 @@
 """
 Who may do what in an organization: plain predicates plus one mixin/decorator pair.
 
-A foreign organization answers 404, never 403, so that pages reveal nothing about other tenants.
+Roles (decision 0301):
+
+| page or action                                   | admin | tutor             | learner |
+|--------------------------------------------------|-------|-------------------|---------|
+| back-office overview, cohort list, dashboards    | yes   | own cohorts only  | no      |
+| members, invitations, roles, audit, exports      | yes   | no                | no      |
+| cohorts, enrolment uploads, accreditations       | yes   | no                | no      |
+
+A foreign organization answers 404, never 403, so that pages reveal nothing about other tenants; a member
+whose role does not allow a page gets the same 404. Anonymous visitors are sent to the login page.
 """
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization
 
+Predicate = Callable[[Any, Organization], bool]
+
 
 def role_in(user: Any, organization: Organization) -> str | None:
+    """The user's role in the organization, or None; remembered on the user object for the request."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True).first()
+    cache = user.__dict__.setdefault("_organization_roles", {})
+    if organization.pk not in cache:
+        cache[organization.pk] = (
+            Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True).first()
+        )
+    return cache[organization.pk]
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the remembered roles (after a role change in the same request)."""
+    user.__dict__.pop("_organization_roles", None)
+
+
+def is_member(user: Any, organization: Organization) -> bool:
+    return role_in(user, organization) is not None
 
 
 def can_manage(user: Any, organization: Organization) -> bool:
+    """Administrators: members, cohorts, enrolments, accreditations, exports, audit."""
     return role_in(user, organization) == Membership.Role.ADMIN
 
 
 def can_view_reports(user: Any, organization: Organization) -> bool:
+    """Administrators and tutors: the back office, cohort dashboards (tutors: their cohorts only)."""
     return role_in(user, organization) in {Membership.Role.ADMIN, Membership.Role.TUTOR}
 
 
-def access_organization(user: Any, slug: str, predicate: Callable[[Any, Organization], bool]) -> Organization:
+can_use_backoffice = can_view_reports
+can_export = can_manage
+can_view_audit = can_manage
+
+
+def can_follow_cohort(user: Any, organization: Organization, *, tutor_ids: set[int]) -> bool:
+    """Admins follow every cohort of their organization; tutors the cohorts they are named on."""
+    role = role_in(user, organization)
+    return role == Membership.Role.ADMIN or (role == Membership.Role.TUTOR and user.pk in tutor_ids)
+
+
+def access_organization(user: Any, slug: str, predicate: Predicate) -> Organization:
     """Load an organization by slug and authorize in one step; 'missing' and 'not yours' look alike."""
     organization = get_object_or_404(Organization, slug=slug)
     if not predicate(user, organization):
@@ -36,12 +76,14 @@ def access_organization(user: Any, slug: str, predicate: Callable[[Any, Organiza
     return organization
 
 
-def organization_required(predicate: Callable[[Any, Organization], bool]) -> Callable:
+def organization_required(predicate: Predicate) -> Callable:
     """Decorator for function views taking ``org_slug``; puts the organization on ``request.organization``."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             request.organization = access_organization(request.user, org_slug, predicate)
             return view(request, *args, **kwargs)
 
@@ -53,9 +95,12 @@ def organization_required(predicate: Callable[[Any, Organization], bool]) -> Cal
 class OrganizationRequiredMixin:
     """Class-based twin of :func:`organization_required`."""
 
-    organization_predicate: Callable[[Any, Organization], bool] = staticmethod(can_manage)
+    organization_predicate: Predicate = staticmethod(can_manage)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.organization = access_organization(request.user, kwargs.pop("org_slug"), self.organization_predicate)
+        slug = kwargs.pop("org_slug")
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.organization = access_organization(request.user, slug, self.organization_predicate)
         request.organization = self.organization
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

@@ -1,12 +1,33 @@
-"""Writes to organizations: memberships."""
+"""
+Writes to organizations: memberships, roles, invitations and the organization's own settings.
 
+Entry points are durable transactions that write an audit row and queue mail with ``on_commit``.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Membership, Organization
+from . import audit
+from .models import Invitation, Membership, Organization, OrgAuditEvent
+
+INVITATION_SALT = "organizations.invitation"
+ORGANIZATION_FIELDS = ["name", "organizer_line", "logo", "contact_email", "default_language"]
+
+
+class OrganizationError(ValidationError):
+    """An organization action the rules refuse; ``code`` says which rule."""
 
 
 @transaction.atomic
-def add_member(organization: Organization, *, user: object, role: str = Membership.Role.LEARNER) -> Membership:
+def add_member(organization: Organization, *, user: Any, role: str = Membership.Role.LEARNER) -> Membership:
     membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
@@ -14,3 +35,223 @@ def add_member(organization: Organization, *, user: object, role: str = Membersh
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+def ensure_learners(organization: Organization, *, user_ids: Iterable[int]) -> int:
+    """Make these users learner members unless they are members already (any role stays as it is).
+
+    Used by bulk enrolment inside its transaction; returns the number of new memberships.
+    """
+    wanted = set(user_ids)
+    # One query whatever the number of ids (an ``IN`` of 10,000 ids strains SQLite's variable limit).
+    existing = set(Membership.objects.for_organization(organization).values_list("user_id", flat=True))
+    new = [
+        Membership(organization=organization, user_id=user_id, role=Membership.Role.LEARNER)
+        for user_id in sorted(wanted - existing)
+    ]
+    Membership.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
+
+
+def _last_admin(membership: Membership) -> bool:
+    return (
+        membership.role == Membership.Role.ADMIN
+        and not Membership.objects.for_organization(membership.organization).admins().exclude(pk=membership.pk).exists()
+    )
+
+
+@transaction.atomic(durable=True)
+def change_role(membership: Membership, *, role: str, by: Any) -> Membership:
+    """Change a member's role; the last administrator cannot be demoted."""
+    membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    if role not in Membership.Role.values:
+        raise OrganizationError(_("Choose one of the roles offered."), code="invalid_role")
+    if role == membership.role:
+        return membership
+    if _last_admin(membership):
+        raise OrganizationError(
+            _("%(name)s is the last administrator; make someone else an administrator first.")
+            % {"name": membership.user.name},
+            code="last_admin",
+        )
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(
+        membership.organization,
+        actor=by,
+        action=OrgAuditEvent.Action.ROLE_CHANGED,
+        target=membership,
+        object_repr=f"{membership.user.name} <{membership.user.email}>",
+        before={"role": before},
+        after={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def remove_member(membership: Membership, *, by: Any) -> None:
+    """End a membership; enrolments and certificates stay (they are records), the back office closes."""
+    membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    if _last_admin(membership):
+        raise OrganizationError(
+            _("%(name)s is the last administrator and cannot be removed.") % {"name": membership.user.name},
+            code="last_admin",
+        )
+    audit.record(
+        membership.organization,
+        actor=by,
+        action=OrgAuditEvent.Action.MEMBER_REMOVED,
+        target=membership,
+        object_repr=f"{membership.user.name} <{membership.user.email}>",
+        before={"user": membership.user_id, "role": membership.role},
+    )
+    membership.delete()
+
+
+def invitation_lifetime() -> timedelta:
+    return timedelta(days=settings.ORGANIZATIONS_INVITATION_DAYS)
+
+
+@transaction.atomic(durable=True)
+def invite_member(organization: Organization, *, email: str, role: str, by: Any) -> Invitation:
+    """Invite an address in a role and mail the link after commit; inviting again renews the open invitation."""
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise OrganizationError(_("Choose one of the roles offered."), code="invalid_role")
+    if Membership.objects.for_organization(organization).filter(user__email__iexact=email).exists():
+        raise OrganizationError(
+            _("%(email)s is a member already; change the role in the member list.") % {"email": email},
+            code="already_member",
+        )
+    expires_at = timezone.now() + invitation_lifetime()
+    invitation = (
+        Invitation.objects.for_organization(organization)
+        .select_for_update()
+        .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            organization=organization, email=email, role=role, invited_by=by, expires_at=expires_at
+        )
+    else:
+        invitation.role, invitation.invited_by, invitation.expires_at = role, by, expires_at
+        invitation.save(update_fields=["role", "invited_by", "expires_at"])
+    audit.record(
+        organization,
+        actor=by,
+        action=OrgAuditEvent.Action.MEMBER_INVITED,
+        target=invitation,
+        after={"email": email, "role": role, "expires_at": expires_at},
+    )
+    from .tasks import send_invitation_task
+
+    transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def revoke_invitation(invitation: Invitation, *, by: Any) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise OrganizationError(_("This invitation is no longer open."), code="not_open")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        invitation.organization,
+        actor=by,
+        action=OrgAuditEvent.Action.INVITATION_REVOKED,
+        target=invitation,
+        before={"email": invitation.email, "role": invitation.role},
+    )
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link points at; a bad, expired, used or revoked link raises with a reason."""
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=invitation_lifetime())
+    except signing.SignatureExpired:
+        raise OrganizationError(
+            _("This invitation link has expired. Ask the organization to invite you again."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise OrganizationError(
+            _("This invitation link is not valid. Please use the complete link from the e-mail."), code="invalid"
+        ) from None
+    invitation = (
+        Invitation.objects.select_related("organization").filter(pk=payload.get("invitation")).first()
+        if isinstance(payload, dict)
+        else None
+    )
+    if invitation is None or invitation.revoked_at is not None:
+        raise OrganizationError(_("This invitation was withdrawn."), code="revoked")
+    if invitation.accepted_at is not None:
+        raise OrganizationError(_("This invitation has been accepted already. Please log in."), code="accepted")
+    if invitation.expires_at <= timezone.now():
+        raise OrganizationError(
+            _("This invitation link has expired. Ask the organization to invite you again."), code="expired"
+        )
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
+    """Link the account to the organization. The account's address must be the invited one.
+
+    A person who is a member already keeps their role: accepting an old invitation never demotes anyone.
+    """
+    invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        raise OrganizationError(_("This invitation is no longer open."), code="not_open")
+    if user.email.lower() != invitation.email:
+        raise OrganizationError(
+            _("This invitation is for %(email)s; you are logged in as %(current)s.")
+            % {"email": invitation.email, "current": user.email},
+            code="wrong_account",
+        )
+    membership, _created = Membership.objects.get_or_create(
+        organization=invitation.organization, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        invitation.organization,
+        actor=user,
+        action=OrgAuditEvent.Action.INVITATION_ACCEPTED,
+        target=membership,
+        object_repr=f"{user.name} <{user.email}>",
+        after={"role": membership.role, "invitation": invitation.pk},
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def update_organization(organization: Organization, *, by: Any, changes: dict[str, Any]) -> Organization:
+    """Change the settings an organization's admins own (not kind or slug: those are for superusers)."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    unknown = set(changes) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise OrganizationError(_("These settings cannot be changed here."), code="not_editable")
+    before = {name: str(getattr(organization, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    after = {name: str(getattr(organization, name)) for name in changes}
+    before, after = audit.changed(before, after)
+    if after:
+        audit.record(
+            organization,
+            actor=by,
+            action=OrgAuditEvent.Action.ORGANIZATION_CHANGED,
+            target=organization,
+            before=before,
+            after=after,
+        )
+    return organization

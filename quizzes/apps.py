@@ -10,7 +10,7 @@ class QuizzesConfig(AppConfig):
         # The item bank is part of a course package; this app writes it when a package is imported.
         from courses.packages import PACKAGE_ITEM_READERS, PACKAGE_WRITERS
 
-        from .services import export_item_bank, import_item_bank
+        from .bank import export_item_bank, import_item_bank
 
         if import_item_bank not in PACKAGE_WRITERS:
             PACKAGE_WRITERS.append(import_item_bank)
@@ -22,3 +22,7 @@ class QuizzesConfig(AppConfig):
         from .panels import final_test_panel
 
         panels.register(final_test_panel)
+
+        from .cohort_stats import register as register_cohort_stats  # the cohort dashboard and back office
+
+        register_cohort_stats()

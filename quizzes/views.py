@@ -1,23 +1,52 @@
-"""The final test: start, take, submit and see the result. Grading happens only in services, on the server."""
+"""
+The final test for learners: start, take (autosave, pages, flags, timer), submit and review the result.
+
+Grading happens only in services, on the server; the attempt page and the autosave answers carry option ids
+and texts, never which option is correct or any rationale.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
 
-from . import services
-from .models import Attempt, AttemptItem
+from . import selectors, services
+from .errors import QuizError
+from .models import Assessment, Attempt, AttemptItem
+
+# Announced once each, when the remaining time crosses them (seconds).
+TIMER_THRESHOLDS = (900, 300, 60)
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     # Someone else's attempt answers 404, exactly like a missing one.
     return get_object_or_404(
-        Attempt.objects.select_related("enrollment__course_version", "enrollment__accreditation"),
+        Attempt.objects.select_related("enrollment__course_version", "enrollment__accreditation", "assessment"),
         pk=attempt_id,
         enrollment__user=request.user,
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _post_lists(request: HttpRequest) -> dict[str, list[str]]:
+    return {key: request.POST.getlist(key) for key in request.POST if key not in {"csrfmiddlewaretoken", "go"}}
+
+
+def _refused(request: HttpRequest, error: QuizError, *, enrollment: Enrollment, attempt: Attempt | None = None):
+    return render(
+        request,
+        "quizzes/refused.html",
+        {"error": error, "enrollment": enrollment, "attempt": attempt},
+        status=error.status,
     )
 
 
@@ -27,38 +56,124 @@ def start(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
     try:
         attempt = services.start_attempt(enrollment)
-    except services.QuizError as error:
-        messages.error(request, error.message)
-        return redirect(enrollment)
+    except QuizError as error:
+        return _refused(request, error, enrollment=enrollment)
     return redirect(attempt)
 
 
 @login_required
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
+    if services.submit_if_overdue(attempt):
+        messages.info(request, _("The time limit has passed; your saved answers have been submitted."))
     if attempt.status == Attempt.Status.SUBMITTED:
         return redirect("quizzes:result", attempt_id=attempt.pk)
     return _render_attempt(request, attempt)
 
 
+def _timer(attempt: Attempt) -> dict | None:
+    if attempt.deadline is None:
+        return None
+    remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+    announcements = {
+        str(seconds): _("%(minutes)d minutes left.") % {"minutes": seconds // 60}
+        if seconds > 60
+        else _("One minute left.")
+        for seconds in TIMER_THRESHOLDS
+        if seconds < remaining
+    }
+    announcements["0"] = _("Time is up. Your answers are being submitted.")
+    return {"deadline": attempt.deadline, "remaining": remaining, "announcements": announcements}
+
+
+def _ui_messages() -> dict[str, str]:
+    # Strings the script shows, translated here (no catalogue request needed).
+    return {
+        "saving": _("Saving…"),
+        "saved": _("All answers saved at {time}."),
+        "offline": _("Connection lost: your latest answers are not saved yet. Retrying…"),
+        "failed": _("Not saved: {error}"),
+        "hide": _("Hide timer"),
+        "show": _("Show timer"),
+    }
+
+
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", status: int = 200) -> HttpResponse:
-    attempt_items = AttemptItem.objects.filter(attempt=attempt).select_related("item").prefetch_related("item__options")
-    questions = []
-    for attempt_item in attempt_items:
-        by_id = {o.pk: o for o in attempt_item.item.options.all()}
-        # Only ids and texts reach the page: never `correct` or a rationale before submission.
-        options = [{"id": pk, "text": by_id[pk].text} for pk in attempt_item.option_order]
-        questions.append(
-            {
-                "attempt_item": attempt_item,
-                "stem": attempt_item.item.stem,
-                "multiple": attempt_item.item.type == "multiple",
-                "options": options,
-            }
-        )
-    return render(
-        request, "quizzes/attempt.html", {"attempt": attempt, "questions": questions, "error": error}, status=status
+    attempt_items = list(
+        AttemptItem.objects.filter(attempt=attempt).select_related("item__case").prefetch_related("item__options")
     )
+    paged = attempt.assessment is not None and attempt.assessment.layout == Assessment.Layout.PAGED
+    pages = sorted({ai.page for ai in attempt_items}) or [1]
+    try:
+        page = int(request.GET.get("page", pages[0]))
+    except ValueError:
+        page = pages[0]
+    page = page if page in pages else pages[0]
+    shown = [ai for ai in attempt_items if ai.page == page] if paged else attempt_items
+    navigation = [
+        {
+            "page": number,
+            "numbers": [ai.position for ai in attempt_items if ai.page == number],
+            "answered": all(ai.selected for ai in attempt_items if ai.page == number),
+            "flagged": any(ai.flagged for ai in attempt_items if ai.page == number),
+            "current": number == page,
+        }
+        for number in pages
+    ]
+    context = {
+        "attempt": attempt,
+        "questions": selectors.question_rows(shown),
+        "question_count": len(attempt_items),
+        "paged": paged,
+        "page": page,
+        "previous_page": page - 1 if paged and page > pages[0] else None,
+        "next_page": page + 1 if paged and page < pages[-1] else None,
+        "navigation": navigation,
+        "items_nav": [
+            {"number": ai.position, "answered": bool(ai.selected), "flagged": ai.flagged} for ai in attempt_items
+        ],
+        "unanswered": sum(1 for ai in attempt_items if not ai.selected),
+        "flagged": sum(1 for ai in attempt_items if ai.flagged),
+        "timer": _timer(attempt),
+        "ui_messages": _ui_messages(),
+        "error": error,
+    }
+    return render(request, "quizzes/attempt.html", context, status=status)
+
+
+def _save_payload(attempt: Attempt) -> dict:
+    return {
+        "saved_at": attempt.saved_at.isoformat() if attempt.saved_at else None,
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "remaining": max(int((attempt.deadline - timezone.now()).total_seconds()), 0) if attempt.deadline else None,
+    }
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Autosave (JSON) and the plain-form Save and page buttons (redirect)."""
+    attempt = _own_attempt(request, attempt_id)
+    result_url = reverse("quizzes:result", args=[attempt.pk])
+    try:
+        answers = services.parse_form(_post_lists(request))
+        attempt = services.save_answers(attempt, answers=answers)
+    except QuizError as error:
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": error.message, "code": error.code, "result_url": result_url}, status=error.status
+            )
+        if error.code in {"time_up", "submitted"}:
+            attempt.refresh_from_db()
+            return _refused(request, error, enrollment=attempt.enrollment, attempt=attempt)
+        return _render_attempt(request, attempt, error=error.message, status=error.status)
+    if _wants_json(request):
+        return JsonResponse(_save_payload(attempt))
+    go = request.POST.get("go", "")
+    if go.isdigit():
+        return redirect(f"{attempt.get_absolute_url()}?page={go}")
+    messages.success(request, _("Your answers are saved. You can come back to this attempt later."))
+    return redirect(attempt)
 
 
 @login_required
@@ -69,25 +184,42 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         # A double click or a second tab: show the one result there is.
         return redirect("quizzes:result", attempt_id=attempt.pk)
     try:
-        answers = services.parse_answers(attempt, {k: request.POST.getlist(k) for k in request.POST})
-    except services.QuizError as error:
+        answers = services.parse_form(_post_lists(request))
+        services.submit_attempt(attempt, answers=answers)
+    except QuizError as error:
+        if error.code == "time_up":
+            attempt.refresh_from_db()
+            return _refused(request, error, enrollment=attempt.enrollment, attempt=attempt)
         return _render_attempt(request, attempt, error=error.message, status=error.status)
-    services.submit_attempt(attempt, answers=answers)
     return redirect("quizzes:result", attempt_id=attempt.pk)
 
 
 @login_required
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
+    services.submit_if_overdue(attempt)
     if attempt.status != Attempt.Status.SUBMITTED:
         return redirect(attempt)
     enrollment = attempt.enrollment
-    can_retry = True
-    retry_reason = ""
+    assessment = attempt.assessment
+    aspects = selectors.review_aspects(attempt, assessment)
+    questions, principles = [], []
+    if aspects & {"principles", "correctness", "rationale", "answer"}:
+        attempt_items = list(
+            AttemptItem.objects.filter(attempt=attempt).select_related("item__case").prefetch_related("item__options")
+        )
+        if "principles" in aspects:
+            principles = selectors.principle_results(attempt_items, enrollment.course_version.principles)
+        if aspects & {"correctness", "rationale", "answer"}:
+            questions = selectors.question_rows(attempt_items, reveal=aspects)
+    attempts = list(enrollment.attempts.all())
+    method = assessment.grading_method if assessment else Assessment.GradingMethod.HIGHEST
+    counted = selectors.graded_attempt(attempts, method)
+    can_retry, retry_reason = True, ""
     if not attempt.passed:
         try:
             services.check_can_start(enrollment)
-        except services.QuizError as error:
+        except QuizError as error:
             can_retry, retry_reason = False, error.message
     return render(
         request,
@@ -95,6 +227,11 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         {
             "attempt": attempt,
             "enrollment": enrollment,
+            "aspects": aspects,
+            "principles": principles,
+            "questions": questions,
+            "counted": counted if len([a for a in attempts if a.status == Attempt.Status.SUBMITTED]) > 1 else None,
+            "grading_method_label": Assessment.GradingMethod(method).label,
             "can_retry": can_retry,
             "retry_reason": retry_reason,
         },

@@ -6,22 +6,6 @@ from django.urls import reverse
 from certificates import codes, services
 from certificates.models import AuditEvent, Certificate
 from certificates.tasks import render_certificate_pdf_task
-from quizzes import services as quiz_services
-from tests.conftest import answer_all
-
-
-@pytest.fixture
-def passed_enrollment(ready_enrollment):
-    attempt = quiz_services.start_attempt(ready_enrollment)
-    answers = quiz_services.parse_answers(attempt, answer_all(attempt, correct=True))
-    quiz_services.submit_attempt(attempt, answers=answers)
-    return ready_enrollment
-
-
-@pytest.fixture
-def certificate(passed_enrollment, learner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.issue(passed_enrollment, by=learner)
 
 
 def test_codes_are_well_formed_and_catch_typos():

@@ -1,0 +1,57 @@
+"""Forms for the certificate pages. They validate and render; services write."""
+
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_efn
+
+EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the revocation"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to anyone who verifies the certificate."),
+    )
+
+
+class CorrectionForm(forms.Form):
+    participant_name = forms.CharField(label=_("Name as printed"), max_length=200)
+    participant_efn = forms.CharField(label=_("EFN"), max_length=20, required=False, validators=[validate_efn])
+    participant_licence = forms.CharField(label=_("Licence number"), max_length=50, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NameCheckForm(forms.Form):
+    name = forms.CharField(label=_("Name as printed on the certificate"), max_length=200)
+
+
+class ExternalCreditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    completed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    points = forms.DecimalField(label=_("Points"), min_value=0, max_digits=5, decimal_places=1)
+    category = forms.CharField(label=_("Category"), max_length=20, required=False)
+    body = forms.CharField(label=_("Accrediting body"), max_length=200, required=False)
+    evidence = forms.FileField(
+        label=_("Evidence (PDF, PNG or JPEG, at most 10 MB)"),
+        required=False,
+        help_text=_("For example the certificate."),
+    )
+
+    def clean_evidence(self) -> object:
+        evidence = self.cleaned_data.get("evidence")
+        if evidence is None:
+            return None
+        if Path(evidence.name).suffix.lower() not in EVIDENCE_TYPES:
+            raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="evidence_type")
+        if evidence.size > EVIDENCE_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."), code="evidence_size")
+        return evidence

@@ -1,0 +1,1 @@
+"""Reporting points to chambers: participant lists (CSV, XLSX, printable PDF) and the EIV client."""

@@ -1,0 +1,32 @@
+"""
+Writes to certificates. Every state change a user cares about goes through a function here.
+
+- ``issuing``: issue (idempotent), store the rendered PDF and the signed credential;
+- ``lifecycle``: revoke, correct (supersede), pseudonymise on erasure, expiry reminders;
+- ``transcript``: the learner's external CPD entries;
+- ``reporting``: participant reports to chambers.
+"""
+
+from .errors import CertificateError
+from .issuing import issue, passed_attempt, store_credential, store_pdf
+from .lifecycle import correct, mark_expiry_reminded, pseudonymise_person, revoke
+from .reporting import record_report_outcome, request_reports, request_retraction
+from .signatures import add_signature
+from .transcript import add_external_credit
+
+__all__ = [
+    "CertificateError",
+    "add_external_credit",
+    "add_signature",
+    "correct",
+    "issue",
+    "mark_expiry_reminded",
+    "passed_attempt",
+    "pseudonymise_person",
+    "record_report_outcome",
+    "request_reports",
+    "request_retraction",
+    "revoke",
+    "store_credential",
+    "store_pdf",
+]

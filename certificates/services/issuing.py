@@ -1,0 +1,179 @@
+"""Issue a certificate once per enrolment, freezing every printed fact, and store what the tasks produce."""
+
+import hashlib
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from courses.i18n import localized
+from courses.models import Accreditation, Enrollment
+from quizzes.models import Attempt
+from quizzes.services import required_steps_done
+
+from .. import codes, designs
+from ..models import AuditEvent, Certificate, Signature
+from .errors import CertificateError
+
+COURSE_FORMAT = {
+    "de": "E-Learning / Selbststudium mit Lernerfolgskontrolle",
+    "en": "E-learning (self-study) with learning-success check",
+}
+
+
+def passed_attempt(enrollment: Enrollment) -> Attempt | None:
+    return enrollment.attempts.filter(passed=True).order_by("submitted_at").first()
+
+
+def expiry_for(accreditation: Accreditation | None, completed_at: datetime) -> datetime | None:
+    if accreditation is None or not accreditation.certificate_validity_months:
+        return None
+    return completed_at + relativedelta(months=accreditation.certificate_validity_months)
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL + reverse("certificates:verify", args=[code])
+
+
+@transaction.atomic(durable=True)
+def issue(enrollment: Enrollment, *, by: Any) -> Certificate:
+    """Issue the enrolment's certificate once; calling again returns the current one.
+
+    The enrolment row lock serialises concurrent calls; the conditional unique constraint backs it where a
+    lock cannot (another process that skipped it). The PDF is rendered by a task queued on commit, so a
+    rolled-back issue never renders anything.
+    """
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("user", "course_version__course__organization", "accreditation")
+        .get(pk=enrollment.pk)
+    )
+    existing = enrollment.certificates.current().first()
+    if existing is not None:
+        return existing
+    attempt = passed_attempt(enrollment)
+    if attempt is None:
+        raise CertificateError(_("The final test has not been passed yet."), code="not_passed")
+    if not required_steps_done(enrollment):
+        raise CertificateError(_("Some required steps are still open."), code="steps_open")
+    certificate = create_with_code(facts_from(enrollment, attempt))
+    AuditEvent.objects.create(
+        certificate=certificate,
+        action=AuditEvent.Action.ISSUE,
+        actor=by,
+        data={"attempt": attempt.pk, "score": str(attempt.score)},
+    )
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.completed_at = attempt.submitted_at
+        enrollment.save(update_fields=["status", "completed_at"])
+    queue_render(certificate)
+    return certificate
+
+
+def queue_render(certificate: Certificate) -> None:
+    """Render the PDF and sign the credential after commit, in tasks that take the id only."""
+    from ..tasks import render_certificate_pdf_task, sign_credential_task
+
+    transaction.on_commit(lambda: render_certificate_pdf_task.delay(certificate.pk))
+    transaction.on_commit(lambda: sign_credential_task.delay(certificate.pk))
+
+
+def frozen_logo(organization: Any) -> str:
+    """Copy the organizer's logo to a content-addressed name, so a later logo change leaves certificates alone."""
+    if organization is None or not organization.logo:
+        return ""
+    with organization.logo.open("rb") as handle:
+        content = handle.read()
+    suffix = PurePosixPath(organization.logo.name).suffix.lower()
+    name = f"certificates/logos/{hashlib.sha256(content).hexdigest()}{suffix}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
+
+
+def facts_from(enrollment: Enrollment, attempt: Attempt) -> dict[str, Any]:
+    """Everything printed, copied from the live rows as they are now."""
+    user, version, accreditation = enrollment.user, enrollment.course_version, enrollment.accreditation
+    language = user.language
+    organization = version.course.organization
+    with translation.override(language):
+        wording = localized(accreditation.wording) if accreditation else ""
+        title = localized(version.title)
+    signature = (
+        Signature.objects.filter(signatory_name=version.scientific_lead).order_by("-uploaded_at").first()
+        if version.scientific_lead
+        else None
+    )
+    return {
+        "enrollment": enrollment,
+        "user": user,
+        "accreditation": accreditation,
+        "participant_name": user.name,
+        "participant_efn": user.efn,
+        "participant_licence": user.licence_number,
+        "course_title": title,
+        "course_version": version.number,
+        "course_format": COURSE_FORMAT.get(language, COURSE_FORMAT["en"]),
+        "completed_at": attempt.submitted_at,
+        "accreditation_body": accreditation.body if accreditation else "",
+        "vnr": accreditation.vnr if accreditation else "",
+        "category": accreditation.category if accreditation else "",
+        "points": accreditation.points if accreditation else None,
+        "wording": wording,
+        "organizer": organization.certificate_name if organization else "Haltung",
+        "organizer_logo": frozen_logo(organization),
+        "scientific_lead": version.scientific_lead,
+        "signature": signature,
+        "design": designs.CURRENT,
+        "result_percent": attempt.score,
+        "pass_mark": attempt.pass_mark,
+        "language": language,
+        "expires_at": expiry_for(accreditation, attempt.submitted_at),
+    }
+
+
+def create_with_code(facts: dict[str, Any]) -> Certificate:
+    for _try in range(5):
+        code = codes.new_code()
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(code=code, verification_url=verification_url(code), **facts)
+        except IntegrityError:
+            # Either the code collided (astronomically rare) or another issue won the race.
+            current = facts["enrollment"].certificates.current().first()
+            if current is not None:
+                return current
+    raise CertificateError("Could not allocate a unique verification code.", code="code_space")
+
+
+def store_pdf(certificate_id: int, *, content: bytes, worker: str) -> bool:
+    """Store the rendered PDF once; return False when another run stored it first."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.pdf or certificate.pseudonymised_at:
+            return False
+        certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
+        certificate.pdf_rendered_at = timezone.now()
+        certificate.pdf_rendered_by = worker
+        certificate.save(update_fields=["pdf", "pdf_rendered_at", "pdf_rendered_by"])
+    return True
+
+
+def store_credential(certificate_id: int, *, credential: dict[str, Any]) -> bool:
+    """Store the signed credential once; return False when one is there already."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.credential:
+            return False
+        certificate.credential = credential
+        certificate.save(update_fields=["credential"])
+    return True

@@ -1,0 +1,38 @@
+"""Views of the certificates app, split by audience: learner, public verification, organization admins."""
+
+from .learner import claim, credential_download, dashboard, detail, download
+from .organization import (
+    certificate_list,
+    certificate_manage,
+    participant_export,
+    report_detail,
+    report_push,
+    report_retract,
+    reports,
+)
+from .public import issuer, verify, verify_credential, verify_form, verify_json
+from .transcript import evidence_download, transcript, transcript_add, transcript_export
+
+__all__ = [
+    "certificate_list",
+    "certificate_manage",
+    "claim",
+    "credential_download",
+    "dashboard",
+    "detail",
+    "download",
+    "evidence_download",
+    "issuer",
+    "participant_export",
+    "report_detail",
+    "report_push",
+    "report_retract",
+    "reports",
+    "transcript",
+    "transcript_add",
+    "transcript_export",
+    "verify",
+    "verify_credential",
+    "verify_form",
+    "verify_json",
+]

@@ -1,0 +1,70 @@
+"""The learner's pages: dashboard, claiming a certificate, viewing and downloading it."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from courses.models import Enrollment
+
+from .. import services
+from ..models import Certificate
+from ..pdf import certificate_context
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    enrollments = list(Enrollment.objects.for_user(request.user).with_progress().order_by("-enrolled_at"))
+    certificates = list(Certificate.objects.for_user(request.user).current().select_related("enrollment"))
+    return render(request, "certificates/dashboard.html", {"enrollments": enrollments, "certificates": certificates})
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
+    try:
+        certificate = services.issue(enrollment, by=request.user)
+    except services.CertificateError as error:
+        messages.error(request, error.message)
+        return redirect(enrollment)
+    return redirect("certificates:detail", code=certificate.code)
+
+
+def _own(request: HttpRequest, code: str) -> Certificate:
+    return get_object_or_404(
+        Certificate.objects.select_related("signature", "superseded_by"), code=code, user=request.user
+    )
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "certificates/detail.html", certificate_context(_own(request, code)))
+
+
+@login_required
+def download(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _own(request, code)
+    if not certificate.pdf:
+        return render(request, "certificates/pending.html", {"certificate": certificate}, status=202)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"haltung-{certificate.code}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def credential_download(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _own(request, code)
+    if not certificate.credential:
+        raise Http404
+    response = HttpResponse(
+        json.dumps(certificate.credential, ensure_ascii=False, indent=2), content_type="application/ld+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="haltung-{certificate.code}.credential.json"'
+    return response

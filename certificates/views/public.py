@@ -1,0 +1,80 @@
+"""Public, no login: verification by code (HTML and JSON), the signed credential, and the issuer's keys."""
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+from .. import codes
+from ..credentials.keys import controller_document
+from ..forms import NameCheckForm
+from ..models import Certificate
+from ..ratelimit import rate_limited
+from ..services.lifecycle import name_digest
+from ..verification import public_facts
+
+
+def _lookup(code: str) -> tuple[str, Certificate | None]:
+    formatted = codes.format_code(codes.normalize(code))
+    return formatted, Certificate.objects.select_related("superseded_by").filter(code=formatted).first()
+
+
+@rate_limited("verify")
+def verify_form(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip()
+    if code:
+        if not codes.is_well_formed(code):
+            return render(request, "certificates/verify_form.html", {"code": code, "mistyped": True}, status=400)
+        return redirect("certificates:verify", code=codes.format_code(codes.normalize(code)))
+    return render(request, "certificates/verify_form.html", {})
+
+
+@rate_limited("verify")
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Status and frozen facts of one certificate, nothing about any other."""
+    if not codes.is_well_formed(code):
+        return render(request, "certificates/verify_form.html", {"code": code, "mistyped": True}, status=400)
+    formatted, certificate = _lookup(code)
+    if certificate is None:
+        return render(request, "certificates/verify_unknown.html", {"code": formatted}, status=404)
+    context = {"certificate": certificate, "status": certificate.public_status()}
+    if certificate.pseudonymised_at:
+        # The name was erased on request; a verifier can still check the name on the paper.
+        form = NameCheckForm(request.GET or None)
+        context["name_form"] = form
+        if form.is_valid():
+            context["name_matches"] = name_digest(form.cleaned_data["name"]) == certificate.participant_digest
+    return render(request, "certificates/verify.html", context)
+
+
+@rate_limited("verify")
+def verify_json(request: HttpRequest, code: str) -> HttpResponse:
+    if not codes.is_well_formed(code):
+        return JsonResponse({"error": "mistyped", "message": _("This code is mistyped.")}, status=400)
+    _formatted, certificate = _lookup(code)
+    if certificate is None:
+        return JsonResponse({"error": "unknown", "message": _("No certificate has this code.")}, status=404)
+    return JsonResponse(public_facts(certificate), json_dumps_params={"ensure_ascii": False})
+
+
+@rate_limited("verify")
+def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
+    """The signed Open Badges credential, for wallets and offline checks."""
+    if not codes.is_well_formed(code):
+        raise Http404
+    _formatted, certificate = _lookup(code)
+    if certificate is None or not certificate.credential:
+        raise Http404
+    response = HttpResponse(
+        json.dumps(certificate.credential, ensure_ascii=False, indent=2), content_type="application/ld+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="haltung-{certificate.code}.credential.json"'
+    return response
+
+
+@cache_control(max_age=300, public=True)
+def issuer(request: HttpRequest) -> HttpResponse:
+    """The issuer's controller document: every published key, old ones included, so old credentials verify."""
+    return JsonResponse(controller_document(), content_type="application/json")

@@ -1,0 +1,91 @@
+"""Forms of the organization back office. They validate input; services write."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organization, ReportRun
+from .reports import available_reports
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "organizer_line", "logo", "contact_email", "default_language"]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.LEARNER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class AcceptRegistrationForm(forms.Form):
+    """A new account for an invited address: the address is the invitation's and is not asked again."""
+
+    name = forms.CharField(
+        label=_("Name as printed on certificates"),
+        max_length=200,
+        help_text=_("Your full name exactly as it should appear on your certificates."),
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="mismatch"))
+        elif first:
+            from accounts.models import User
+
+            try:
+                password_validation.validate_password(first, User(email=self.email, name=data.get("name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+def _report_choices() -> list[tuple[str, str]]:
+    return [(definition.key, definition.label) for definition in available_reports()]
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"))
+    format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.CSV)
+    scope = forms.ChoiceField(label=_("Limit to"), required=False)
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _report_choices()
+        scopes: list[tuple[str, str]] = [("", _("Everything"))]
+        seen = set()
+        for definition in available_reports():
+            # Reports that share a scope function (e.g. "cohort") share one query and one set of choices.
+            if definition.scope_choices and definition.scope_choices not in seen:
+                seen.add(definition.scope_choices)
+                scopes += [
+                    (value, f"{definition.scope_label}: {label}")
+                    for value, label in definition.scope_choices(organization)
+                ]
+        # Scopes of all reports share one list; the service refuses a scope the chosen report does not offer.
+        self.fields["scope"].choices = list(dict.fromkeys(scopes))
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"))
+    format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.CSV)
+    day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _report_choices()

@@ -1,0 +1,103 @@
+"""Reads for quizzes pages: the graded result of an enrolment, per-principle results, what a review shows."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from courses.i18n import localized
+from courses.models import Enrollment
+
+from . import review
+from .models import Assessment, Attempt, AttemptItem
+
+
+def graded_attempt(attempts: Iterable[Attempt], method: str) -> Attempt | None:
+    """The attempt that counts for the enrolment: the highest score (earliest of equals) or the last one."""
+    submitted = [a for a in attempts if a.status == Attempt.Status.SUBMITTED]
+    if not submitted:
+        return None
+    if method == Assessment.GradingMethod.LAST:
+        return max(submitted, key=lambda a: a.number)
+    return max(submitted, key=lambda a: (a.score, -a.number))
+
+
+def enrollment_result(enrollment: Enrollment) -> Attempt | None:
+    assessment = (
+        Assessment.objects.filter(
+            course_version_id=enrollment.course_version_id, accreditation_id=enrollment.accreditation_id
+        )
+        .only("grading_method")
+        .first()
+    )
+    method = assessment.grading_method if assessment else Assessment.GradingMethod.HIGHEST
+    return graded_attempt(enrollment.attempts.all(), method)
+
+
+@dataclass(frozen=True)
+class PrincipleResult:
+    slug: str
+    name: str
+    earned: float
+    items: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.earned / self.items) if self.items else 0
+
+
+def principle_results(attempt_items: Iterable[AttemptItem], principles: Sequence[dict[str, Any]]) -> list:
+    """Credit per principle over the items tagged with it, in the package's principle order."""
+    earned: dict[str, float] = {}
+    counted: dict[str, int] = {}
+    for attempt_item in attempt_items:
+        for slug in attempt_item.item.principles:
+            earned[slug] = earned.get(slug, 0.0) + (attempt_item.credit or 0.0)
+            counted[slug] = counted.get(slug, 0) + 1
+    order = [p["slug"] for p in principles]
+    names = {p["slug"]: localized(p.get("name", {})) or p["slug"] for p in principles}
+    slugs = sorted(counted, key=lambda s: (order.index(s) if s in order else len(order), s))
+    return [PrincipleResult(s, names.get(s, s), earned[s], counted[s]) for s in slugs]
+
+
+def review_aspects(attempt: Attempt, assessment: Assessment | None, *, now: datetime | None = None) -> frozenset:
+    if attempt.status != Attempt.Status.SUBMITTED:
+        return frozenset()
+    matrix = assessment.review if assessment else review.default_matrix()
+    at = review.moment(closes_at=assessment.closes_at if assessment else None, now=now or timezone.now())
+    return review.aspects(matrix, at)
+
+
+def question_rows(attempt_items: Iterable[AttemptItem], *, reveal: frozenset = frozenset()) -> list[dict]:
+    """What the attempt and review pages render per item. Keys and rationales only when ``reveal`` says so."""
+    rows, previous_case = [], None
+    for attempt_item in attempt_items:
+        item = attempt_item.item
+        by_id = {o.pk: o for o in item.options.all()}
+        selected = set(attempt_item.selected)
+        options = []
+        for pk in attempt_item.option_order:
+            option = by_id[pk]
+            entry = {"id": pk, "text": option.text, "selected": pk in selected}
+            if "answer" in reveal:
+                entry["correct"] = option.correct
+            if "rationale" in reveal and pk in selected:
+                entry["rationale"] = option.rationale
+            options.append(entry)
+        row = {
+            "attempt_item": attempt_item,
+            "number": attempt_item.position,
+            "stem": item.stem,
+            "multiple": item.type == "multiple",
+            "options": options,
+            "answered": bool(selected),
+            # The vignette heads the first item of a case-based set.
+            "case": item.case if item.case_id and item.case_id != previous_case else None,
+        }
+        if "correctness" in reveal and attempt_item.credit is not None:
+            row["credit"] = attempt_item.credit
+        rows.append(row)
+        previous_case = item.case_id
+    return rows

@@ -1,0 +1,107 @@
+"""The organization back office in a real browser: every page passes axe-core, the upload works by keyboard."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import EnrolmentImport
+from tests.browser.conftest import Scanner
+from tests.browser.test_learner_journey import tab_to
+from tests.organizations.conftest import (  # noqa: F401 - the institutes, people and cohort fixtures
+    accreditation,
+    cohort_a,
+    csv_bytes,
+    english,
+    learner_rows,
+    org_a,
+    org_b,
+    people,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def page(browser, live_server):  # an English page: the suite's shared fixture is German
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def log_in(page, email: str) -> None:
+    page.goto(reverse("accounts:login"))
+    page.fill("#id_username", email)
+    page.fill("#id_password", "a-long-test-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_back_office_pages_pass_axe(page, people, org_a, cohort_a, tmp_path, settings, live_server):  # noqa: F811
+    """Overview, members, invite, cohorts, upload with errors, progress, dashboard, exports and audit: no violations."""
+    settings.SITE_URL = live_server.url
+    axe = Scanner(page)
+    log_in(page, people[org_a.slug]["admin"].email)
+    slug = org_a.slug
+    for url_name, name in (
+        ("organizations:overview", "org-overview"),
+        ("organizations:members", "org-members"),
+        ("organizations:invite", "org-invite"),
+        ("organizations:settings", "org-settings"),
+        ("courses:cohorts", "org-cohorts"),
+        ("courses:cohort_create", "org-cohort-new"),
+        ("courses:accreditations", "org-accreditations"),
+        ("courses:accreditation_create", "org-accreditation-new"),
+    ):
+        page.goto(reverse(url_name, args=[slug]))
+        axe(name)
+
+    # The upload: a file with a bad row shows the problem table; the fixed file enrols everyone.
+    page.goto(reverse("courses:cohort_enrol", args=[slug, cohort_a.pk]))
+    axe("org-enrol")
+    rows = learner_rows(3)
+    rows[1][1] = "kaputt"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes(rows))
+    page.set_input_files("#id_file", str(bad))
+    tab_to(page, "button[type=submit].btn-primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("table:has-text('Problems per row and column') td", has_text="kaputt").count() == 1
+    axe("org-enrol-errors")
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes(learner_rows(3)))
+    page.set_input_files("#id_file", str(good))
+    tab_to(page, "button[type=submit].btn-primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "3 learners enrolled" in page.content()
+
+    # A queued import shows the progress bar (nothing runs it here, so it stays queued).
+    queued = EnrolmentImport.objects.create(
+        organization=org_a,
+        cohort=cohort_a,
+        filename="gross.csv",
+        sha256="",
+        rows=2000,
+        uploaded_by=people[slug]["admin"],
+    )
+    page.goto(reverse("courses:enrolment_import", args=[slug, cohort_a.pk, queued.pk]))
+    assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "0"
+    axe("org-import-progress")
+
+    page.goto(reverse("courses:cohort", args=[slug, cohort_a.pk]))
+    assert page.locator("svg[role=img]").count() >= 2
+    axe("org-dashboard")
+
+    page.goto(reverse("organizations:exports", args=[slug]))
+    axe("org-exports")
+    page.select_option("#id_kind", "participants")
+    tab_to(page, "form button.btn-primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("text=Download")
+    axe("org-export-ready")
+    page.goto(reverse("organizations:audit", args=[slug]))
+    assert page.locator("table td", has_text="Participant list").count() == 1
+    axe("org-audit")

@@ -1,0 +1,145 @@
+"""Accreditations edited by organization admins: VNR check, the EIV password encrypted and never shown again."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from courses import accreditations
+from courses.models import Accreditation, AccreditationSecret, Course, CourseVersion
+from courses.services import CourseError
+from courses.validity import check_completion_window
+from organizations.models import OrgAuditEvent
+
+pytestmark = pytest.mark.django_db
+
+VNR = "2760012024200354002"
+
+
+@pytest.fixture
+def own_version(org_a) -> CourseVersion:
+    course = Course.objects.create(slug="eigener-kurs", organization=org_a)
+    return CourseVersion.objects.create(course=course, number=1, content_hash="a", title={"en": "Own course"})
+
+
+def form_data(version, **extra) -> dict:
+    return {
+        "course_version": version.pk,
+        "key": "ptk-nrw",
+        "body": "PTK NRW",
+        "category": "D",
+        "points": "4",
+        "vnr": VNR,
+        "valid_from": "",
+        "valid_until": "",
+        "pass_mark": "70",
+        "max_attempts": "3",
+        "cooldown_hours": "0",
+        "reporting_channel": "eiv",
+        "wording_de": "Anerkannt mit 4 Punkten.",
+        "wording_en": "",
+        "eiv_password": "",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (VNR, None),
+        ("2760 0120 2420 0355 009", None),
+        ("276001202420035400", "vnr_length"),
+        ("2760012024200354003", "vnr_checksum"),
+    ],
+)
+def test_vnr_is_validated(value, code):
+    """19 digits with a Luhn check digit; spaces are ignored; every published example passes."""
+    if code is None:
+        accreditations.validate_vnr(value)
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            accreditations.validate_vnr(value)
+        assert excinfo.value.code == code
+
+
+def test_admin_creates_an_accreditation_with_an_encrypted_password(admin_client, org_a, own_version):
+    """The password is stored encrypted, never rendered again, and the audit row says only that it changed."""
+    url = reverse("courses:accreditation_create", args=[org_a.slug])
+    response = admin_client.post(url, form_data(own_version, eiv_password="geheim-123"))
+    assert response.status_code == 302
+    accreditation = Accreditation.objects.get(key="ptk-nrw")
+    assert accreditation.wording == {"de": "Anerkannt mit 4 Punkten."} and accreditation.points == Decimal(4)
+    stored = AccreditationSecret.objects.get(accreditation=accreditation).eiv_password
+    assert "geheim" not in stored and accreditations.eiv_password(accreditation) == "geheim-123"
+    edit = admin_client.get(reverse("courses:accreditation_edit", args=[org_a.slug, accreditation.pk])).content.decode()
+    assert "geheim" not in edit and stored not in edit and "An EIV password is stored" in edit
+    event = OrgAuditEvent.objects.get(action="accreditation_created")
+    assert event.after["eiv_password"] == "changed" and "geheim" not in str(event.after)
+
+
+def test_empty_password_keeps_the_stored_one_and_edits_are_audited(admin_client, org_a, own_version):
+    """Saving without a password keeps it; the audit row holds only the fields that changed."""
+    url = reverse("courses:accreditation_create", args=[org_a.slug])
+    admin_client.post(url, form_data(own_version, eiv_password="geheim-123"))
+    accreditation = Accreditation.objects.get()
+    edit_url = reverse("courses:accreditation_edit", args=[org_a.slug, accreditation.pk])
+    assert admin_client.post(edit_url, form_data(own_version, points="6")).status_code == 302
+    assert accreditations.eiv_password(accreditation) == "geheim-123"
+    event = OrgAuditEvent.objects.get(action="accreditation_changed")
+    assert (event.before, event.after) == ({"points": "4"}, {"points": "6"})
+
+
+def test_bad_vnr_and_foreign_versions_are_refused(admin_client, org_a, own_version, version):
+    """A wrong check digit is shown at the VNR field; a version of a public course is not offered."""
+    url = reverse("courses:accreditation_create", args=[org_a.slug])
+    response = admin_client.post(url, form_data(own_version, vnr="2760012024200354003"))
+    assert response.status_code == 400 and "check digit does not match" in response.content.decode()
+    response = admin_client.post(url, form_data(version))
+    assert response.status_code == 400 and not Accreditation.objects.filter(key="ptk-nrw").exists()
+
+
+def test_keys_rotate(settings, org_a, own_version, admin_a):
+    """With a new key first, old passwords still decrypt; rotation re-encrypts them so the old key can go."""
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.HALTUNG_EIV_PASSWORD_KEYS = [old]
+    accreditation = accreditations.save_accreditation(
+        org_a,
+        by=admin_a,
+        fields={"course_version": own_version, "key": "k", "body": "B", "points": Decimal(1)},
+        eiv_password="pw",
+    )
+    settings.HALTUNG_EIV_PASSWORD_KEYS = [new, old]
+    assert accreditations.eiv_password(accreditation) == "pw"
+    assert accreditations.rotate_keys() == 1
+    settings.HALTUNG_EIV_PASSWORD_KEYS = [new]
+    assert accreditations.eiv_password(accreditation) == "pw"
+
+
+def test_without_a_key_passwords_are_refused(settings, admin_client, org_a, own_version):
+    """No key configured: the form says so at the password field and nothing is stored."""
+    settings.HALTUNG_EIV_PASSWORD_KEYS = []
+    response = admin_client.post(
+        reverse("courses:accreditation_create", args=[org_a.slug]), form_data(own_version, eiv_password="x")
+    )
+    assert response.status_code == 400 and "no encryption key" in response.content.decode()
+    assert not AccreditationSecret.objects.exists()
+
+
+def test_completion_outside_the_window_is_refused(accreditation, enrollment):
+    """Completing after the accreditation's end (or before its start) raises with a clear message."""
+    check_completion_window(enrollment)
+    accreditation.valid_until = dt.date(2025, 12, 31)
+    accreditation.save()
+    enrollment.refresh_from_db()
+    with pytest.raises(CourseError) as excinfo:
+        check_completion_window(enrollment, on=dt.date(2026, 1, 1))
+    assert excinfo.value.code == "outside_validity" and "ended on" in excinfo.value.messages[0]
+    accreditation.valid_from = dt.date(2026, 2, 1)
+    accreditation.valid_until = None
+    accreditation.save()
+    enrollment.refresh_from_db()
+    with pytest.raises(CourseError, match="not possible yet"):
+        check_completion_window(enrollment, on=dt.date(2026, 1, 1))

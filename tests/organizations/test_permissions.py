@@ -1,0 +1,176 @@
+"""Every back-office view × every role × own and foreign organization; foreign objects answer 404."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from courses.models import Accreditation, Course, CourseVersion, EnrolmentImport
+from organizations.models import Invitation, Membership, ReportRun, ReportSchedule
+
+from .conftest import ROLES
+
+# (url name, kwargs keys, method, roles allowed in their own organization)
+VIEWS = [
+    ("organizations:overview", [], "get", {"admin", "tutor"}),
+    ("organizations:settings", [], "get", {"admin"}),
+    ("organizations:members", [], "get", {"admin"}),
+    ("organizations:invite", [], "get", {"admin"}),
+    ("organizations:change_role", ["membership_id"], "post", {"admin"}),
+    ("organizations:remove_member", ["membership_id"], "post", {"admin"}),
+    ("organizations:revoke_invitation", ["invitation_id"], "post", {"admin"}),
+    ("organizations:audit", [], "get", {"admin"}),
+    ("organizations:exports", [], "get", {"admin"}),
+    ("organizations:export_detail", ["run_id"], "get", {"admin"}),
+    ("organizations:export_progress", ["run_id"], "get", {"admin"}),
+    ("organizations:export_download", ["run_id"], "get", {"admin"}),
+    ("organizations:schedule_save", [], "post", {"admin"}),
+    ("organizations:schedule_delete", ["schedule_id"], "post", {"admin"}),
+    ("courses:cohorts", [], "get", {"admin", "tutor"}),
+    ("courses:cohort_create", [], "get", {"admin"}),
+    ("courses:cohort", ["cohort_id"], "get", {"admin", "tutor"}),
+    ("courses:cohort_edit", ["cohort_id"], "get", {"admin"}),
+    ("courses:cohort_enrol", ["cohort_id"], "get", {"admin"}),
+    ("courses:enrolment_import", ["cohort_id", "import_id"], "get", {"admin"}),
+    ("courses:enrolment_import_progress", ["cohort_id", "import_id"], "get", {"admin"}),
+    ("courses:accreditations", [], "get", {"admin"}),
+    ("courses:accreditation_create", [], "get", {"admin"}),
+    ("courses:accreditation_edit", ["accreditation_id"], "get", {"admin"}),
+]
+POST_DATA = {
+    "organizations:change_role": {"role": "tutor"},
+    "organizations:schedule_save": {"kind": "participants", "format": "csv", "day_of_month": "3"},
+}
+
+
+@pytest.fixture
+def objects(org_a, org_b, people, cohort_a, cohort_b) -> dict:
+    """One object of every kind the back office addresses by id, in each organization."""
+    result = {}
+    for organization, cohort in ((org_a, cohort_a), (org_b, cohort_b)):
+        admin = people[organization.slug]["admin"]
+        course = Course.objects.create(slug=f"own-{organization.slug}", organization=organization)
+        version = CourseVersion.objects.create(
+            course=course, number=1, content_hash=organization.slug, title={"de": "Eigen"}
+        )
+        run = ReportRun.objects.create(
+            organization=organization,
+            kind="participants",
+            status=ReportRun.Status.DONE,
+            requested_by=admin,
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+        run.file.save("r.csv", ContentFile(b"a;b\n"))
+        result[organization.slug] = {
+            "membership_id": Membership.objects.get(
+                organization=organization, user=people[organization.slug]["learner"]
+            ).pk,
+            "invitation_id": Invitation.objects.create(
+                organization=organization,
+                email="new@example.org",
+                invited_by=admin,
+                expires_at=timezone.now() + dt.timedelta(days=3),
+            ).pk,
+            "run_id": run.pk,
+            "schedule_id": ReportSchedule.objects.create(
+                organization=organization, kind="participants", requested_by=admin
+            ).pk,
+            "cohort_id": cohort.pk,
+            "import_id": EnrolmentImport.objects.create(
+                organization=organization, cohort=cohort, uploaded_by=admin, filename="x.csv", sha256="", status="done"
+            ).pk,
+            "accreditation_id": Accreditation.objects.create(
+                course_version=version, key="k", body="Kammer", points=Decimal(2)
+            ).pk,
+        }
+    return result
+
+
+def _request(client: Client, url_name: str, slug: str, ids: dict, keys: list[str], method: str):
+    url = reverse(url_name, kwargs={"org_slug": slug, **{key: ids[key] for key in keys}})
+    if method == "post":
+        return client.post(url, POST_DATA.get(url_name, {}))
+    return client.get(url)
+
+
+def _client(people, slug: str, role: str) -> Client:
+    client = Client()
+    if role == "outsider":
+        client.force_login(people["outsider"])
+    elif role != "anonymous":
+        client.force_login(people[slug][role])
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url_name", "keys", "method", "allowed"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_own_organization(people, objects, org_a, role, url_name, keys, method, allowed):
+    """In their own organization each role gets exactly the pages its row in the table allows."""
+    response = _request(_client(people, org_a.slug, role), url_name, org_a.slug, objects[org_a.slug], keys, method)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role in allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert "/accounts/login/" not in response["Location"]
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin", "tutor", "learner"])
+@pytest.mark.parametrize(("url_name", "keys", "method", "allowed"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_foreign_organization(people, objects, org_a, org_b, role, url_name, keys, method, allowed):
+    """Every role of institute B gets 404 for institute A's pages, and for A's objects under B's own address."""
+    client = _client(people, org_b.slug, role)
+    assert _request(client, url_name, org_a.slug, objects[org_a.slug], keys, method).status_code == 404
+    if keys:
+        assert _request(client, url_name, org_b.slug, objects[org_a.slug], keys, method).status_code == 404
+
+
+@pytest.mark.django_db
+def test_tutor_sees_only_cohorts_they_tutor(people, org_a, make_cohort, cohort_a):
+    """A tutor of the organization opens their own cohort's dashboard; another cohort answers 404."""
+    other = make_cohort(org_a, people[org_a.slug]["admin"], name="Ohne Tutor")
+    client = _client(people, org_a.slug, "tutor")
+    assert client.get(reverse("courses:cohort", args=[org_a.slug, cohort_a.pk])).status_code == 200
+    assert client.get(reverse("courses:cohort", args=[org_a.slug, other.pk])).status_code == 404
+    listing = client.get(reverse("courses:cohorts", args=[org_a.slug])).content.decode()
+    assert cohort_a.name in listing and other.name not in listing
+
+
+def _org_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, list[str]]]:
+    """(namespaced url name, argument names) of every URL pattern that takes ``org_slug``."""
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace or ""]))
+            found += _org_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name and "org_slug" in entry.pattern.regex.groupindex:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            found.append((name, [k for k in entry.pattern.regex.groupindex if k != "org_slug"]))
+    return found
+
+
+SAMPLE_ARGUMENTS = {"fmt": "csv", "code": "ABCD-EFGH-JKMN-P"}
+
+
+@pytest.mark.django_db
+def test_every_organization_url_is_closed_to_outsiders_and_learners(people, org_a):
+    """Every URL under /org/<slug>/, whichever app adds it, answers 404 to outsiders, learners and other tenants."""
+    patterns = _org_patterns(get_resolver())
+    assert len(patterns) >= len(VIEWS)
+    for url_name, keys in patterns:
+        kwargs = {key: SAMPLE_ARGUMENTS.get(key, 1) for key in keys}
+        url = reverse(url_name, kwargs={"org_slug": org_a.slug, **kwargs})
+        for who in (people["outsider"], people[org_a.slug]["learner"], people["institut-b"]["admin"]):
+            client = Client()
+            client.force_login(who)
+            for method in (client.get, client.post):
+                status = method(url).status_code
+                assert status in (404, 405), f"{url_name} answered {status} to {who.email}"
