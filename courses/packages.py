@@ -59,6 +59,8 @@ class Package:
     modules: list[dict[str, Any]]
     items: list[dict[str, Any]]
     takeaways: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Case-based sets of the bank: {id, module, vignette}; their items carry "case": id.
+    cases: list[dict[str, Any]] = field(default_factory=list)
     content_hash: str = ""
     # On export: package-relative media path -> storage name.
     media: dict[str, str] = field(default_factory=dict)
@@ -234,13 +236,27 @@ def read_package(root: Path) -> Package:
     # Items of the final bank (checked before modules so module checks can see the id space).
     all_item_ids: dict[str, Path] = {}
     bank: list[tuple[Path, dict]] = []
+    cases: list[dict[str, Any]] = []
     for path, doc in item_docs:
         if not isinstance(doc, list):
             check.error(path, _line(doc), "an item file must be a list of items")
             continue
         for index, item in enumerate(doc):
-            if check.mapping(path, item, f"item #{index + 1}", doc.line_of(index)):
+            if not check.mapping(path, item, f"item #{index + 1}", doc.line_of(index)):
+                continue
+            if "case" not in item:
                 bank.append((path, item))
+                continue
+            if item["case"] in all_item_ids or item["case"] in {c["id"] for c in cases}:
+                check.error(path, item.line_of("case"), f"case id {item['case']!r} is used twice")
+            cases.append({"id": item["case"], "module": item["module"], "vignette": item["vignette"]})
+            check.localized(path, item, "vignette", f"case {item['case']!r}")
+            for member in item["items"]:
+                member.setdefault("module", item["module"])
+                if member["module"] != item["module"]:
+                    check.error(path, member.line_of("module"), f"case {item['case']!r}: all items share its module")
+                member["case"] = item["case"]
+                bank.append((path, member))
 
     module_slugs: list[str] = []
     total_minutes = 0
@@ -280,7 +296,9 @@ def read_package(root: Path) -> Package:
                 f"item {item.get('id')!r}: module {item.get('module')!r} does not exist",
             )
 
-    _check_accreditations(check, course_path, course, total_minutes, module_slugs, [i for _p, i in bank])
+    _check_accreditations(
+        check, course_path, course, total_minutes, module_slugs, [i for _p, i in bank], principle_slugs
+    )
 
     takeaways: dict[str, dict[str, str]] = {}
     for path in sorted((root / "takeaways").glob("*.md")):
@@ -307,6 +325,7 @@ def read_package(root: Path) -> Package:
         modules=[plain(m) for m in parsed_modules],
         items=[plain(i) for _p, i in bank],
         takeaways=takeaways,
+        cases=plain(cases),
     )
     canonical(package)
     package.content_hash = _content_hash(package)
@@ -512,13 +531,38 @@ def _check_vignette(
         check.error(path, line, f"vignette {slug!r} node {node_id!r}: {message}")
 
 
+def _fillable(quota: int, singles: int, case_sizes: list[int]) -> bool:
+    """Can ``quota`` items be drawn from ``singles`` loose items plus whole cases of the given sizes?"""
+    reachable = {0}
+    for size in case_sizes:
+        reachable |= {total + size for total in reachable if total + size <= quota}
+    return any(quota - total <= singles for total in reachable)
+
+
 def _check_accreditations(
-    check: _Checker, path: Path, course: LineDict, minutes: int, module_slugs: list[str], bank: list[dict]
+    check: _Checker,
+    path: Path,
+    course: LineDict,
+    minutes: int,
+    module_slugs: list[str],
+    bank: list[dict],
+    principles: set[str],
 ) -> None:
     units = minutes // UNIT_MINUTES
     per_module: dict[str, int] = {}
+    singles: dict[str, int] = {}
+    case_sizes: dict[str, dict[str, int]] = {}
+    per_principle: dict[str, int] = {}
     for item in bank:
-        per_module[item.get("module")] = per_module.get(item.get("module"), 0) + 1
+        module = item.get("module")
+        per_module[module] = per_module.get(module, 0) + 1
+        if item.get("case"):
+            sizes = case_sizes.setdefault(module, {})
+            sizes[item["case"]] = sizes.get(item["case"], 0) + 1
+        else:
+            singles[module] = singles.get(module, 0) + 1
+        for tag in item.get("principles") or []:
+            per_principle[tag] = per_principle.get(tag, 0) + 1
     profiles = course.get("accreditations") or []
     keys: set[str] = set()
     for index, profile in enumerate(profiles):
@@ -568,6 +612,23 @@ def _check_accreditations(
                     f"{where}: blueprint draws {count} items from {module!r}, "
                     f"but the bank has only {per_module.get(module, 0)}",
                 )
+            elif not _fillable(count, singles.get(module, 0), list(case_sizes.get(module, {}).values())):
+                check.error(
+                    path,
+                    profile.line_of("blueprint"),
+                    f"{where}: {count} items from {module!r} cannot be drawn without splitting a case-based set",
+                )
+        for tag, count in (profile.get("principle_quotas") or {}).items():
+            if tag not in principles:
+                check.error(path, profile.line_of("principle_quotas"), f"{where}: unknown principle {tag!r}")
+            elif per_principle.get(tag, 0) < count:
+                check.error(
+                    path,
+                    profile.line_of("principle_quotas"),
+                    f"{where}: at least {count} items about {tag!r} wanted, the bank has {per_principle.get(tag, 0)}",
+                )
+        if sum((profile.get("principle_quotas") or {}).values()) > profile["draw"]:
+            check.error(path, profile.line_of("principle_quotas"), f"{where}: principle quotas exceed the draw")
 
 
 def _optional(source: dict[str, Any], key: str) -> dict[str, Any]:
@@ -590,6 +651,7 @@ def canonical_item(item: dict[str, Any]) -> dict[str, Any]:
         "difficulty": item.get("difficulty", "medium"),
         "scoring": item.get("scoring", "all_or_nothing"),
         "stem": item["stem"],
+        **({"case": item["case"]} if item.get("case") else {}),
         "options": [
             {
                 "id": _option_id(o["id"]),
@@ -623,6 +685,10 @@ def canonical_module(module: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Settings of the final test under this accreditation, written by quizzes into its Assessment (decision 0203).
+ASSESSMENT_KEYS = ("grading", "layout", "time_limit_minutes", "grace_minutes", "principle_quotas", "review")
+
+
 def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, Any]:
     return {
         "key": profile["key"],
@@ -638,6 +704,7 @@ def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, An
         "draw": profile["draw"],
         "blueprint": dict(profile["blueprint"]),
         **_optional(profile, "wording"),
+        **{key: profile[key] for key in ASSESSMENT_KEYS if key in profile},
     }
 
 
@@ -667,6 +734,7 @@ def canonical(package: Package) -> Package:
     ]
     package.modules = [canonical_module(m) for m in package.modules]
     package.items = [canonical_item(i) for i in package.items]
+    package.cases = [{"id": c["id"], "module": c["module"], "vignette": c["vignette"]} for c in package.cases]
     return package
 
 
@@ -678,6 +746,7 @@ def _content_hash(package: Package) -> str:
         "modules": package.modules,
         "items": package.items,
         "takeaways": package.takeaways,
+        **({"cases": package.cases} if package.cases else {}),
     }
     digest.update(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
     media = package.root / "media"
@@ -791,6 +860,7 @@ def _store_media(package: Package, version: CourseVersion, module: dict[str, Any
 PackageReader = Callable[[CourseVersion], list[dict[str, Any]]]
 # Apps that write part of a package on import give it back on export (the final item bank).
 PACKAGE_ITEM_READERS: list[PackageReader] = []
+PACKAGE_CASE_READERS: list[PackageReader] = []
 
 
 def export_package(version: CourseVersion) -> Package:
@@ -815,6 +885,7 @@ def export_package(version: CourseVersion) -> Package:
             }
         )
     items = [item for reader in PACKAGE_ITEM_READERS for item in reader(version)]
+    cases = [case for reader in PACKAGE_CASE_READERS for case in reader(version)]
     takeaways = {t["slug"]: t["text"] for t in version.takeaways}
     media = {
         relative: step.data["files"][relative.rsplit("/", 1)[-1]]
@@ -830,6 +901,7 @@ def export_package(version: CourseVersion) -> Package:
         modules=modules,
         items=items,
         takeaways=takeaways,
+        cases=cases,
     )
     return package
 
@@ -843,7 +915,7 @@ def write_package(package: Package, target: Path) -> None:
     _dump(target / "principles.yaml", package.principles)
     for position, module in enumerate(package.modules, start=1):
         _dump(target / "modules" / f"{position:02d}-{module['slug']}.yaml", module)
-    _dump(target / "items" / "bank.yaml", package.items)
+    _dump(target / "items" / "bank.yaml", _bank_entries(package))
     for slug, texts in package.takeaways.items():
         for language, text in texts.items():
             (target / "takeaways" / f"{slug}.{language}.md").write_text(text, encoding="utf-8")
@@ -852,6 +924,29 @@ def write_package(package: Package, target: Path) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         with default_storage.open(stored, "rb") as source:
             destination.write_bytes(source.read())
+
+
+def _bank_entries(package: Package) -> list[dict[str, Any]]:
+    """Loose items, and each case-based set once (where its first item was) with its items nested."""
+    cases = {case["id"]: case for case in package.cases}
+    entries: list[dict[str, Any]] = []
+    written: set[str] = set()
+    for item in package.items:
+        case_id = item.get("case")
+        if not case_id:
+            entries.append(item)
+        elif case_id not in written:
+            written.add(case_id)
+            members = [{k: v for k, v in i.items() if k != "case"} for i in package.items if i.get("case") == case_id]
+            entries.append(
+                {
+                    "case": case_id,
+                    "module": cases[case_id]["module"],
+                    "vignette": cases[case_id]["vignette"],
+                    "items": members,
+                }
+            )
+    return entries
 
 
 class _Dumper(yaml.SafeDumper):

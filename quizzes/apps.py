@@ -8,14 +8,16 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         # The item bank is part of a course package; this app writes it when a package is imported.
-        from courses.packages import PACKAGE_ITEM_READERS, PACKAGE_WRITERS
+        from courses.packages import PACKAGE_CASE_READERS, PACKAGE_ITEM_READERS, PACKAGE_WRITERS
 
-        from .bank import export_item_bank, import_item_bank
+        from .bank import export_case_sets, export_item_bank, import_item_bank
 
         if import_item_bank not in PACKAGE_WRITERS:
             PACKAGE_WRITERS.append(import_item_bank)
         if export_item_bank not in PACKAGE_ITEM_READERS:
             PACKAGE_ITEM_READERS.append(export_item_bank)
+        if export_case_sets not in PACKAGE_CASE_READERS:
+            PACKAGE_CASE_READERS.append(export_case_sets)
 
         from courses import panels
 

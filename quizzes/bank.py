@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from courses.models import Accreditation, CourseVersion
 from courses.packages import Package
 
+from . import review
 from .errors import QuizError
 from .models import Assessment, AttemptItem, CaseSet, Item, Option
 
@@ -55,6 +56,13 @@ def _previous_versions(version: CourseVersion, keys: Sequence[str]) -> dict[str,
 def import_item_bank(version: CourseVersion, package: Package) -> None:
     """Write the package's bank into a new course version; unchanged items keep their version number."""
     previous = _previous_versions(version, [data["id"] for data in package.items])
+    cases = {
+        case["id"]: CaseSet.objects.create(
+            course_version=version, key=case["id"], module_slug=case["module"], stem=case["vignette"]
+        )
+        for case in package.cases
+    }
+    case_positions: dict[str, int] = {}
     for data in package.items:
         digest = content_hash(data)
         highest, numbers = previous.get(data["id"], (0, {}))
@@ -70,6 +78,8 @@ def import_item_bank(version: CourseVersion, package: Package) -> None:
             principles=data["principles"],
             difficulty=data["difficulty"],
             stem=data["stem"],
+            case=cases.get(data.get("case")),
+            case_position=_next_position(case_positions, data.get("case")),
         )
         Option.objects.bulk_create(
             Option(
@@ -83,20 +93,62 @@ def import_item_bank(version: CourseVersion, package: Package) -> None:
             for pos, o in enumerate(data["options"], start=1)
         )
     ensure_assessments(version)
+    _apply_assessment_settings(version, package)
+
+
+def _next_position(positions: dict[str, int], case: str | None) -> int | None:
+    if not case:
+        return None
+    positions[case] = positions.get(case, 0) + 1
+    return positions[case]
+
+
+# Package keys of an accreditation profile -> Assessment fields (decision 0203).
+ASSESSMENT_FIELDS = {
+    "grading": "grading_method",
+    "layout": "layout",
+    "time_limit_minutes": "time_limit_minutes",
+    "grace_minutes": "grace_minutes",
+    "principle_quotas": "principle_quotas",
+    "review": "review",
+}
+
+
+def _apply_assessment_settings(version: CourseVersion, package: Package) -> None:
+    profiles = {p["key"]: p for p in package.course.get("accreditations", [])}
+    for assessment in Assessment.objects.filter(course_version=version, accreditation__isnull=False).select_related(
+        "accreditation"
+    ):
+        profile = profiles.get(assessment.accreditation.key, {})
+        changed = [field for key, field in ASSESSMENT_FIELDS.items() if key in profile]
+        for key, field in ASSESSMENT_FIELDS.items():
+            if key in profile:
+                value = profile[key]
+                if key == "review":
+                    value = {moment: list(profile[key].get(moment, [])) for moment in review.MOMENTS}
+                setattr(assessment, field, value)
+        if changed:
+            assessment.full_clean()
+            assessment.save(update_fields=changed)
+
+
+def export_case_sets(version: CourseVersion) -> list[dict]:
+    return [
+        {"id": case.key, "module": case.module_slug, "vignette": case.stem}
+        for case in CaseSet.objects.filter(course_version=version).order_by("pk")
+    ]
 
 
 def export_item_bank(version: CourseVersion) -> list[dict]:
-    """The current versions of the bank as package items, in import order.
-
-    Members of case-based sets are exported as plain items until the package format carries cases (0202).
-    """
+    """The current versions of the bank as package items, in import order; set members carry their case."""
     items = (
         Item.objects.current().filter(course_version=version).select_related("case").prefetch_related("options")
     ).order_by("pk")
     exported = []
     for item in items:
         spec = _spec(item, list(item.options.all()))
-        spec.pop("case")
+        if not spec["case"]:
+            spec.pop("case")
         exported.append(spec)
     return exported
 
