@@ -74,7 +74,7 @@ def member(make_user):
     from django.test import Client
 
     def make(organization, role: str, email: str):
-        user = make_user(email, f"{role.title()} Person")
+        user = make_user(email, f"{role.title()} Person", language="en")
         add_member(organization, user=user, role=role)
         client = Client()
         client.force_login(user)

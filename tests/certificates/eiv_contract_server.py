@@ -65,13 +65,14 @@ class Handler(BaseHTTPRequestHandler):
         return
 
     def _send(self, status: int, payload: object) -> None:
+        # Record before answering: the client may look at the log as soon as it has the answer.
+        self.state.requests.append((self.command, urlparse(self.path).path, status))
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.state.requests.append((self.command, urlparse(self.path).path, status))
 
     def _event(self) -> Event | None:
         header = self.headers.get("Authorization", "")

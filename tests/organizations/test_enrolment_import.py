@@ -160,7 +160,7 @@ def test_large_invalid_file_lists_errors_on_the_progress_page(
     assert any("refused" in message.subject for message in mail.outbox)
 
 
-def test_concurrent_self_enrolment_is_not_lost(cohort_a, admin_a, make_user, version):
+def test_self_enrolment_made_after_reading_joins_the_cohort(cohort_a, admin_a, make_user, version):
     """Planning sees an enrolment made after the file was read: the row is taken into the cohort, not duplicated."""
     from courses.enrolment_files import check_rows, read_file
 

@@ -204,3 +204,48 @@ def test_progress_endpoint_reports_state(admin_client, org_a, admin_a, django_ca
     for callback in callbacks:
         callback()
     assert admin_client.get(url).json() == {"status": "done", "progress": 100, "rows": 0, "finished": True}
+
+
+@pytest.mark.parametrize(("fmt", "small", "large"), [("csv", 2_000, 20_000), ("xlsx", 500, 5_000)])
+def test_writers_memory_stays_flat(fmt, small, large):
+    """Ten times the rows: the peak of Python allocations grows by less than 1 MiB."""
+    import tracemalloc
+
+    def peak(count: int) -> int:
+        rows = ([i, f"Learner {i}", f"=x{i}", dt.date(2026, 1, 1)] for i in range(count))
+        tracemalloc.start()
+        if fmt == "csv":
+            exports.write_csv(_Sink(), ["a", "b", "c", "d"], rows)
+        else:
+            exports.write_xlsx(_Sink(), ["a", "b", "c", "d"], rows, title="t")
+        _current, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    assert peak(large) - peak(small) < 1_048_576
+
+
+class _Sink(io.RawIOBase):
+    """A file that forgets what is written (a BytesIO would itself grow with the rows)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.position += len(data)
+        self.size = max(self.size, self.position)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = offset if whence == 0 else (self.position + offset if whence == 1 else self.size + offset)
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
