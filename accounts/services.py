@@ -1,5 +1,8 @@
 """Writes to accounts: registration and profile changes."""
 
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import User
@@ -22,3 +25,30 @@ def register_user(
     user.full_clean()
     user.save()
     return user
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    name: str
+    efn: str = ""
+    language: str = User.Language.GERMAN
+
+
+def create_accounts(accounts: list[NewAccount], *, batch_size: int = 1000) -> list[User]:
+    """Create many accounts at once (bulk enrolment), with unusable passwords.
+
+    The people set their own password through the welcome e-mail's reset link. Callers validate the rows
+    first (e-mail format, EFN check digit) and run this inside their transaction.
+    """
+    users = [
+        User(
+            email=account.email.strip().lower(),
+            name=account.name.strip(),
+            efn=account.efn,
+            language=account.language,
+            password=make_password(None),
+        )
+        for account in accounts
+    ]
+    return User.objects.bulk_create(users, batch_size=batch_size)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import NewAccount, create_accounts
 from organizations import audit
 from organizations.models import OrgAuditEvent
 from organizations.services import ensure_learners
@@ -168,13 +168,11 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
 
 
 def _create_accounts(rows: list[CheckedRow]) -> list[int]:
-    # accounts has no bulk service yet (its register_user hashes a password per call, minutes for 10,000);
-    # these accounts get an unusable password and set their own through the welcome e-mail's link.
-    users = [
-        User(email=row.email, name=row.name, efn=row.efn, language=row.language, password=make_password(None))
-        for row in rows
-    ]
-    created = User.objects.bulk_create(users, batch_size=CHUNK)
+    # New people get an unusable password and set their own through the welcome e-mail's link.
+    created = create_accounts(
+        [NewAccount(email=row.email, name=row.name, efn=row.efn, language=row.language) for row in rows],
+        batch_size=CHUNK,
+    )
     return [user.pk for user in created]
 
 
