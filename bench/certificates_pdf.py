@@ -37,7 +37,7 @@ def sample_certificate():
     return Certificate(
         code=code,
         participant_name="Dr. Alexandra Beispiel-Musterfrau",
-        participant_efn="802761234567893",
+        participant_efn="802761234567896",
         participant_licence="PP-12345",
         course_title="Professionelle Social-Media-Präsenz für Psychotherapeutinnen und Psychotherapeuten",
         course_version=3,

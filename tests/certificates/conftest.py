@@ -11,7 +11,7 @@ from organizations.services import add_member
 from quizzes import services as quiz_services
 from tests.conftest import answer_all
 
-VALID_EFN = "802761234567893"  # 15 digits, Luhn check digit correct
+VALID_EFN = "802761234567896"  # 15 digits, Luhn check digit correct
 BAD_EFN = "802761234567890"  # check digit wrong: the EIV refuses it
 
 

@@ -137,3 +137,13 @@ def test_nothing_is_deleted(certificate):
 
     with pytest.raises(ProtectedError):
         certificate.user.delete()
+
+
+def test_correction_adds_a_valid_efn(certificate, make_user):
+    """Adding a missing EFN (with a correct check digit) is a correction like a name fix."""
+    from tests.certificates.conftest import VALID_EFN
+
+    new = services.correct(
+        certificate, by=make_user("clerk@example.org", "Clerk"), changes={"participant_efn": VALID_EFN}, reason="EFN"
+    )
+    assert new.participant_efn == VALID_EFN and new.participant_name == certificate.participant_name

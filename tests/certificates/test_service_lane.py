@@ -1,0 +1,68 @@
+"""With a real Celery worker (service lane): PDF and credential are made by the worker; EIV 429s back off."""
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from certificates import services
+from certificates.models import Certificate, ParticipantReport
+from tests.certificates.conftest import KEY_A, VALID_EFN, pass_final_test
+from tests.certificates.eiv_contract_server import ContractServer
+from tests.conftest import complete_all_steps
+from tests.integration.conftest import celery_worker  # noqa: F401 - the real worker fixture
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+PASSWORD = "vnr-secret"
+
+
+def wait_for(predicate, *, timeout: float = 60.0, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def eiv_environment(monkeypatch, version, settings):
+    """The contract server, configured through the environment the worker process inherits."""
+    accreditation = version.accreditations.get()
+    today = timezone.localdate()
+    with ContractServer() as server:
+        server.add_event(accreditation.vnr, PASSWORD, begins=today - timedelta(days=5), ends=today + timedelta(days=5))
+        monkeypatch.setenv("HALTUNG_EIV_BASE_URL", server.url)
+        monkeypatch.setenv("HALTUNG_EIV_PASSWORDS", json.dumps({accreditation.vnr: PASSWORD}))
+        monkeypatch.setenv("HALTUNG_CREDENTIAL_KEYS", KEY_A)
+        settings.HALTUNG_EIV_BASE_URL = server.url
+        settings.HALTUNG_EIV_PASSWORDS = {accreditation.vnr: PASSWORD}
+        yield server
+
+
+def test_worker_signs_and_reports_with_backoff(eiv_environment, celery_worker, make_user, version):  # noqa: F811
+    """The worker renders and signs; a 429 from the EIV is retried after a countdown and then reported."""
+    from courses import services as course_services
+
+    user = make_user("efn@example.org", "Efn Person", efn=VALID_EFN)
+    enrollment = course_services.enroll(version, user=user)
+    complete_all_steps(enrollment)
+    pass_final_test(enrollment)
+    certificate = services.issue(enrollment, by=user)
+
+    def finished() -> bool:
+        certificate.refresh_from_db()
+        return bool(certificate.pdf and certificate.credential)
+
+    wait_for(finished, what="the worker to render and sign")
+    assert certificate.pdf_rendered_by.startswith(celery_worker)
+    assert certificate.credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+
+    eiv_environment.state.rate_limit_next = 1
+    services.request_reports(certificate.accreditation, by=user)
+    report = ParticipantReport.objects.get(certificate=certificate)
+    wait_for(lambda: ParticipantReport.objects.get(pk=report.pk).status == "reported", what="the EIV report")
+    statuses = [s for _m, path, s in eiv_environment.state.requests if path.endswith("push_teilnahme")]
+    assert statuses == [429, 200]
+    assert Certificate.objects.count() == 1
