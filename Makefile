@@ -41,6 +41,11 @@ test-deps:
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --silent
 
+# The reference Open Badges verifier (Digital Bazaar's Data Integrity suite) checks our credentials in a test.
+VERIFIER_JS := tests/certificates/js
+$(VERIFIER_JS)/node_modules/.package-lock.json: $(VERIFIER_JS)/package-lock.json
+	npm ci --prefix $(VERIFIER_JS) --no-audit --no-fund --silent
+
 messages: $(STAMP)
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
@@ -52,7 +57,7 @@ run: system-check messages
 	@echo "Haltung runs on http://127.0.0.1:8000  (log in as learner@example.org or orgadmin@example.org, password haltung-demo)"
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: system-check test-deps node_modules/.package-lock.json messages
+test: system-check test-deps node_modules/.package-lock.json $(VERIFIER_JS)/node_modules/.package-lock.json messages
 	$(BIN)/pytest
 
 lint: $(STAMP)

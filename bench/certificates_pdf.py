@@ -5,7 +5,7 @@ Renders an in-memory certificate (no database) ROUNDS times after a warm-up and 
 90th-percentile render time and certificates per second for one worker process; also the credential
 signing time. Rerun:
 
-    DJANGO_DEBUG=true .venv/bin/python bench/certificates_pdf.py [ROUNDS]
+    DJANGO_DEBUG=true .venv/bin/python bench/certificates_pdf.py [ROUNDS] [--json PATH]
 """
 
 import os
@@ -26,6 +26,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.utils import timezone  # noqa: E402
+
+from bench import _output  # noqa: E402
 
 
 def sample_certificate():
@@ -59,11 +61,11 @@ def sample_certificate():
     )
 
 
-def main() -> None:
+def measure(rounds: int = 50) -> dict:
+    """Time PDF rendering and credential signing of one in-memory certificate; print and return the figures."""
     from certificates.credentials.openbadges import signed_credential
     from certificates.pdf import render_certificate
 
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     certificate = sample_certificate()
     render_certificate(certificate)  # warm-up: fonts, pango, template cache
     timings = []
@@ -87,6 +89,20 @@ def main() -> None:
     print(f"Credential build + eddsa-rdfc-2022 sign: median {statistics.median(sign_timings) * 1000:.1f} ms")
     both = median + statistics.median(sign_timings)
     print(f"  => {1 / both:.1f} certificates per second per worker process (PDF + credential)")
+    return {
+        "rounds": rounds,
+        "pdf_kib": round(size / 1024),
+        "median_ms": round(median * 1000, 1),
+        "p90_ms": round(p90 * 1000, 1),
+        "per_second_per_process": round(1 / median, 1),
+        "sign_median_ms": round(statistics.median(sign_timings) * 1000, 1),
+        "with_credential_per_second_per_process": round(1 / both, 1),
+    }
+
+
+def main() -> None:
+    args, json_path = _output.arguments()
+    _output.write(json_path, measure(int(args[0]) if args else 50))
 
 
 if __name__ == "__main__":

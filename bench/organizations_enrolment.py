@@ -8,7 +8,7 @@ course, creates an institute, an admin and a cohort (not timed), then times:
 - the welcome e-mails to every new learner (locmem backend: rendering and queueing, no SMTP);
 - the cohort dashboard page with 40 % of the learners part-way through, counting its queries.
 
-    .venv/bin/python bench/organizations_enrolment.py [N]
+    .venv/bin/python bench/organizations_enrolment.py [N] [--json PATH]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_orgs .venv/bin/python bench/organizations_enrolment.py
 """
 
@@ -35,6 +35,8 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
+from bench import _output  # noqa: E402
+
 
 def csv_content(count: int) -> bytes:
     lines = ["name;email;efn;language"]
@@ -42,7 +44,7 @@ def csv_content(count: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def run(count: int) -> None:
+def run(count: int) -> dict:
     import datetime as dt
 
     from django.core import mail
@@ -112,14 +114,25 @@ def run(count: int) -> None:
         f"dashboard with {count} learners ({len(progress)} completed steps): {len(queries)} queries, "
         f"median {timings[2] * 1000:.0f} ms (min {timings[0] * 1000:.0f}, max {timings[-1] * 1000:.0f})"
     )
+    return {
+        "database": connection.vendor,
+        "rows": count,
+        "file_kib": round(len(content) / 1024),
+        "import_seconds": round(import_seconds, 2),
+        "import_and_mails_seconds": round(total, 2),
+        "dashboard_learners": count,
+        "dashboard_queries": len(queries),
+        "dashboard_median_ms": round(timings[2] * 1000, 1),
+    }
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    args, json_path = _output.arguments()
+    count = int(args[0]) if args else 10_000
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)
     try:
-        run(count)
+        _output.write(json_path, run(count))
     finally:
         teardown_databases(old, verbosity=0)
 

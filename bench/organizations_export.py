@@ -7,7 +7,7 @@ the learners and enrolments (not timed), then for 10 % of N and for N:
 - measures the peak of Python allocations during a second run with tracemalloc. Memory is flat when the
   peak stays about the same for ten times the rows.
 
-    .venv/bin/python bench/organizations_export.py [N]
+    .venv/bin/python bench/organizations_export.py [N] [--json PATH]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_orgs .venv/bin/python bench/organizations_export.py
 """
 
@@ -30,6 +30,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+
+from bench import _output  # noqa: E402
 
 logging.getLogger("celery").setLevel(logging.WARNING)
 
@@ -107,7 +109,9 @@ def write(organization, admin, fmt: str) -> tuple[float, int, int]:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    args, json_path = _output.arguments()
+    count = int(args[0]) if args else 100_000
+    figures: dict = {"rows": count, "runs": []}
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)
     try:
@@ -132,6 +136,17 @@ def main() -> None:
                     f"{fmt.upper():4} {written:>7} rows: {seconds:6.2f} s, {size / 1_048_576:5.1f} MiB file, "
                     f"peak Python memory {peak / 1_048_576:5.1f} MiB"
                 )
+                figures["runs"].append(
+                    {
+                        "format": fmt,
+                        "rows": written,
+                        "seconds": round(seconds, 2),
+                        "file_mib": round(size / 1_048_576, 1),
+                        "peak_python_mib": round(peak / 1_048_576, 1),
+                    }
+                )
+        figures["database"] = connection.vendor
+        _output.write(json_path, figures)
     finally:
         teardown_databases(old, verbosity=0)
 

@@ -9,7 +9,7 @@ figures) and the pure ``quizzes.analysis.analyse`` step alone.
 
     DJANGO_DEBUG=true .venv/bin/python bench/quizzes_item_analysis.py
     DJANGO_DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/helper_quiz \
-        .venv/bin/python bench/quizzes_item_analysis.py
+        .venv/bin/python bench/quizzes_item_analysis.py [--json PATH]
 """
 
 import math
@@ -31,6 +31,8 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
+
+from bench import _output  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -111,7 +113,8 @@ def build() -> object:
     return assessment
 
 
-def main() -> None:
+def measure() -> dict:
+    """Build the responses in a throwaway database, time the analysis, print and return the figures."""
     from quizzes import analysis
     from quizzes.models import AttemptItem
     from quizzes.statistics import compute_item_analysis
@@ -151,8 +154,22 @@ def main() -> None:
         print(f"analysis.analyse alone (numpy), median {statistics.median(pure) * 1000:.1f} ms")
         verdict = "OK" if statistics.median(timings) < 2 else "TOO SLOW"
         print(f"target < 2 s for 100,000 responses: {verdict}")
+        return {
+            "database": connection.vendor,
+            "responses": responses,
+            "attempts": summary.attempts,
+            "median_seconds": round(statistics.median(timings), 3),
+            "best_seconds": round(min(timings), 3),
+            "worst_seconds": round(max(timings), 3),
+            "analyse_only_ms": round(statistics.median(pure) * 1000, 1),
+        }
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    _args, json_path = _output.arguments()
+    _output.write(json_path, measure())
 
 
 if __name__ == "__main__":

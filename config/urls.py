@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,3 +15,9 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),
 ]
+
+# The benchmark floor (bench/, docs/decisions/0401): only when the harness asks for it, never by default.
+if os.environ.get("HALTUNG_BENCH_FLOOR", "").strip().lower() in {"1", "true", "yes", "on"}:
+    from .bench_floor import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor, name="bench_floor"))

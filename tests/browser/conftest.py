@@ -29,6 +29,17 @@ CHROMIUM_ARGS = [
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# Fixtures of the certificates tests, reused by the certificate pages' browser tests.
+from tests.certificates.conftest import (  # noqa: E402, F401
+    certificate,
+    credential_keys,
+    member,
+    org_version,
+    organization,
+    passed_enrollment,
+    signature,
+)
+
 
 @pytest.fixture(scope="session")
 def browser():

@@ -1,42 +1,18 @@
-"""
-Certificate pages in a real browser: no axe-core violations; revoking and adding CPD work by keyboard.
-
-Playwright's sync API allows one session per process. When the suite's shared browser (tests/browser) is
-already open, these tests skip; they run with ``pytest tests/certificates``, or everywhere once this module
-moves under tests/browser/ (then drop the ``chromium`` fixture below and use the shared ``browser``).
-"""
-
-import asyncio
+"""Certificate pages in a real browser: no axe-core violations; revoking and adding CPD work by keyboard."""
 
 import pytest
 from django.urls import reverse
 
 from certificates.models import Certificate
 from organizations.models import Membership
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Scanner
+from tests.browser.conftest import Scanner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is not None and loop.is_running():
-        pytest.skip("another Playwright session is open in this process (tests/browser); see the module docstring")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
