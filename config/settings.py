@@ -269,7 +269,6 @@ HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS = int(env("HALTUNG_CERTIFICATE_EXPIRY_R
 HALTUNG_REPORTING_DEADLINE_DAYS = int(env("HALTUNG_REPORTING_DEADLINE_DAYS", "8"))
 # The EIV API and the VNR passwords, as a JSON object {"<VNR>": "<password>"}; empty: no EIV pushes.
 HALTUNG_EIV_BASE_URL = env("HALTUNG_EIV_BASE_URL")
-HALTUNG_EIV_PASSWORDS = __import__("json").loads(env("HALTUNG_EIV_PASSWORDS") or "{}")
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "certificates-expiry-reminders": {

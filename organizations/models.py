@@ -190,6 +190,7 @@ class OrgAuditEvent(models.Model):
         ACCREDITATION_CREATED = "accreditation_created", _("Accreditation created")
         ACCREDITATION_CHANGED = "accreditation_changed", _("Accreditation changed")
         CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        CERTIFICATE_CORRECTED = "certificate_corrected", _("Certificate corrected")
         REPORT_EXPORTED = "report_exported", _("Report exported")
         SCHEDULE_CHANGED = "schedule_changed", _("Report schedule changed")
 

@@ -16,6 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from courses.accreditations import eiv_password
+from courses.models import Accreditation
+
 
 @dataclass(frozen=True)
 class EivResponse:
@@ -95,8 +98,9 @@ class EivClient:
         return json.loads(response.body) if response.ok else []
 
 
-def client_for(vnr: str) -> EivClient | None:
-    password = settings.HALTUNG_EIV_PASSWORDS.get(vnr)
+def client_for(vnr: str, accreditation: Accreditation | None) -> EivClient | None:
+    """A client for the VNR, with the accreditation's EIV password decrypted from its stored secret."""
+    password = eiv_password(accreditation) if accreditation is not None else None
     if not settings.HALTUNG_EIV_BASE_URL or not password:
         return None
     return EivClient(settings.HALTUNG_EIV_BASE_URL, vnr=vnr, password=password)
@@ -107,11 +111,11 @@ def push_report(report_id: int, *, final: bool) -> str:
     from ..models import ParticipantReport
     from ..services import record_report_outcome
 
-    report = ParticipantReport.objects.select_related("certificate").get(pk=report_id)
+    report = ParticipantReport.objects.select_related("certificate__enrollment__accreditation").get(pk=report_id)
     if report.status not in (ParticipantReport.Status.PENDING, ParticipantReport.Status.RETRY):
         return report.status
     certificate = report.certificate
-    client = client_for(certificate.vnr)
+    client = client_for(certificate.vnr, certificate.enrollment.accreditation)
     if client is None:
         message = f"No EIV address or password is configured for VNR {certificate.vnr}."
         return record_report_outcome(report_id, http_status=0, message=message, final=True)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from courses.i18n import localized
 from courses.models import Accreditation, Enrollment
+from courses.services import CourseError
+from courses.validity import check_completion_window
 from quizzes.models import Attempt
 from quizzes.services import required_steps_done
 
@@ -64,6 +66,12 @@ def issue(enrollment: Enrollment, *, by: Any) -> Certificate:
         raise CertificateError(_("The final test has not been passed yet."), code="not_passed")
     if not required_steps_done(enrollment):
         raise CertificateError(_("Some required steps are still open."), code="steps_open")
+    if enrollment.course_version.require_evaluation and enrollment.evaluated_at is None:
+        raise CertificateError(_("Please fill in the course evaluation first."), code="evaluation_open")
+    try:
+        check_completion_window(enrollment)
+    except CourseError as error:
+        raise CertificateError(error.messages[0], code="outside_validity") from None
     certificate = create_with_code(facts_from(enrollment, attempt))
     AuditEvent.objects.create(
         certificate=certificate,

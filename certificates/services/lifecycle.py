@@ -12,6 +12,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.validators import normalize_efn, validate_efn
+from courses.models import Enrollment
+from organizations import audit
+from organizations.models import OrgAuditEvent
 
 from ..models import AuditEvent, Certificate
 from .errors import CertificateError
@@ -67,7 +70,24 @@ def revoke(certificate: Certificate, *, by: Any, reason: str) -> Certificate:
         actor=by,
         data={"before": before, "after": certificate.status, "reason": certificate.revocation_reason},
     )
+    _organization_audit(
+        certificate,
+        by=by,
+        action=OrgAuditEvent.Action.CERTIFICATE_REVOKED,
+        before={"status": before},
+        after={"status": certificate.status, "reason": certificate.revocation_reason},
+    )
     return certificate
+
+
+def _organization_audit(certificate: Certificate, *, by: Any, action: str, before: dict, after: dict) -> None:
+    """Also record the change in the audit log of the organization the learner took the course with."""
+    enrollment = Enrollment.objects.select_related("organization", "course_version__course__organization").get(
+        pk=certificate.enrollment_id
+    )
+    organization = enrollment.organization or enrollment.course_version.course.organization
+    if organization is not None:
+        audit.record(organization, actor=by, action=action, target=certificate, before=before, after=after)
 
 
 def _clean_changes(certificate: Certificate, changes: dict[str, str]) -> dict[str, str]:
@@ -116,6 +136,13 @@ def correct(certificate: Certificate, *, by: Any, changes: dict[str, str], reaso
     )
     AuditEvent.objects.create(
         certificate=new, action=AuditEvent.Action.ISSUE, actor=by, data={"corrects": old.code, "after": cleaned}
+    )
+    _organization_audit(
+        old,
+        by=by,
+        action=OrgAuditEvent.Action.CERTIFICATE_CORRECTED,
+        before=before,
+        after={**cleaned, "code": new.code},
     )
     queue_render(new)
     return new

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import Accreditation
+from courses.models import Accreditation, AccreditationSecret
 from organizations.permissions import can_manage, can_view_reports, organization_required
 
 from .. import services
@@ -166,7 +166,8 @@ def report_detail(request: HttpRequest, accreditation_id: int) -> HttpResponse:
             "now": now,
             "can_manage": can_manage(request.user, organization),
             "eiv_configured": bool(
-                settings.HALTUNG_EIV_BASE_URL and settings.HALTUNG_EIV_PASSWORDS.get(accreditation.vnr)
+                settings.HALTUNG_EIV_BASE_URL
+                and AccreditationSecret.objects.filter(accreditation=accreditation).exists()
             ),
         },
     )

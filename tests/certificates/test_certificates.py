@@ -125,3 +125,33 @@ def test_dashboard_query_count_is_flat(learner_client, certificate, django_asser
     with django_assert_max_num_queries(4):
         response = learner_client.get(reverse("certificates:dashboard"))
     assert certificate.code in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_required_evaluation_comes_before_the_certificate(passed_enrollment, learner):
+    """With the evaluation switched on, issuing waits for it; afterwards it succeeds."""
+    from courses import services as course_services
+    from courses.evaluation import ITEMS
+
+    version = passed_enrollment.course_version
+    version.require_evaluation = True
+    version.save()
+    with pytest.raises(services.CertificateError) as excinfo:
+        services.issue(passed_enrollment, by=learner)
+    assert excinfo.value.code == "evaluation_open"
+    course_services.submit_evaluation(passed_enrollment, answers={key: 4 for key, _text in ITEMS})
+    assert services.issue(passed_enrollment, by=learner).code
+
+
+@pytest.mark.django_db
+def test_completion_outside_the_validity_window_is_refused(passed_enrollment, learner):
+    """After the accreditation's end date no certificate is issued, with a message naming the date."""
+    import datetime
+
+    accreditation = passed_enrollment.accreditation
+    accreditation.valid_until = datetime.date(2020, 1, 31)
+    accreditation.save()
+    with pytest.raises(services.CertificateError) as excinfo:
+        services.issue(passed_enrollment, by=learner)
+    assert excinfo.value.code == "outside_validity"
+    assert not Certificate.objects.exists()

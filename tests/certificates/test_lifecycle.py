@@ -147,3 +147,21 @@ def test_correction_adds_a_valid_efn(certificate, make_user):
         certificate, by=make_user("clerk@example.org", "Clerk"), changes={"participant_efn": VALID_EFN}, reason="EFN"
     )
     assert new.participant_efn == VALID_EFN and new.participant_name == certificate.participant_name
+
+
+@pytest.mark.django_db
+def test_revoke_and_correct_appear_in_the_organization_audit_log(certificate, organization, make_user):
+    """An organization's admins see revocations and corrections of their learners' certificates."""
+    from organizations.models import OrgAuditEvent
+
+    enrollment = certificate.enrollment
+    enrollment.organization = organization
+    enrollment.save()
+    admin = make_user("auditor@example.org", "Auditor")
+    new = services.correct(certificate, by=admin, changes={"participant_name": "Alex Beispiel-Neu"}, reason="Name")
+    services.revoke(new, by=admin, reason="Issued in error")
+    events = list(OrgAuditEvent.objects.filter(organization=organization).order_by("pk"))
+    assert [e.action for e in events] == ["certificate_corrected", "certificate_revoked"]
+    assert events[0].after["participant_name"] == "Alex Beispiel-Neu"
+    assert events[1].after["reason"] == "Issued in error"
+    assert events[1].actor == admin

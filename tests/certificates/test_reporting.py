@@ -17,7 +17,7 @@ from courses import services as course_services
 from organizations.models import Membership
 from tests.certificates.conftest import BAD_EFN, pass_final_test
 from tests.certificates.eiv_contract_server import ContractServer
-from tests.certificates.tools import pdf_text, run, scan
+from tests.certificates.tools import pdf_text, run, scan, store_eiv_password
 from tests.conftest import complete_all_steps
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def eiv(settings, accreditation):
             accreditation.vnr, PASSWORD, begins=today - timedelta(days=30), ends=today + timedelta(days=30)
         )
         settings.HALTUNG_EIV_BASE_URL = server.url
-        settings.HALTUNG_EIV_PASSWORDS = {accreditation.vnr: PASSWORD}
+        store_eiv_password(accreditation, PASSWORD)
         yield server
 
 
@@ -158,7 +158,7 @@ def test_wrong_password_fails_without_retry(
     admin_client, organization, accreditation, eiv, settings, django_capture_on_commit_callbacks
 ):
     """A refused VNR password marks the reports failed with a message; nothing is pushed."""
-    settings.HALTUNG_EIV_PASSWORDS = {accreditation.vnr: "wrong"}
+    store_eiv_password(accreditation, "wrong")
     _user, client = admin_client
     _push(client, organization, accreditation, django_capture_on_commit_callbacks)
     report = ParticipantReport.objects.first()

@@ -1,6 +1,5 @@
 """With a real Celery worker (service lane): PDF and credential are made by the worker; EIV 429s back off."""
 
-import json
 import time
 from datetime import timedelta
 
@@ -11,6 +10,7 @@ from certificates import services
 from certificates.models import Certificate, ParticipantReport
 from tests.certificates.conftest import KEY_A, VALID_EFN, pass_final_test
 from tests.certificates.eiv_contract_server import ContractServer
+from tests.certificates.tools import store_eiv_password
 from tests.conftest import complete_all_steps
 from tests.integration.conftest import celery_worker  # noqa: F401 - the real worker fixture
 
@@ -34,10 +34,9 @@ def eiv_environment(monkeypatch, version, settings):
     with ContractServer() as server:
         server.add_event(accreditation.vnr, PASSWORD, begins=today - timedelta(days=5), ends=today + timedelta(days=5))
         monkeypatch.setenv("HALTUNG_EIV_BASE_URL", server.url)
-        monkeypatch.setenv("HALTUNG_EIV_PASSWORDS", json.dumps({accreditation.vnr: PASSWORD}))
         monkeypatch.setenv("HALTUNG_CREDENTIAL_KEYS", KEY_A)
         settings.HALTUNG_EIV_BASE_URL = server.url
-        settings.HALTUNG_EIV_PASSWORDS = {accreditation.vnr: PASSWORD}
+        store_eiv_password(accreditation, PASSWORD)
         yield server
 
 
