@@ -7,6 +7,7 @@ another tenant's data by forgetting a filter.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,6 +23,12 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user).distinct()
+
+    def with_backoffice_for(self, user: Any) -> "OrganizationQuerySet":
+        """Organizations whose back office the user may open (admins and tutors)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role__in=["admin", "tutor"]).distinct()
 
 
 def _logo_path(instance: "Organization", filename: str) -> str:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
+from organizations.models import Organization
 
 from .. import services
 from ..models import Certificate
@@ -19,7 +20,12 @@ from ..pdf import certificate_context
 def dashboard(request: HttpRequest) -> HttpResponse:
     enrollments = list(Enrollment.objects.for_user(request.user).with_progress().order_by("-enrolled_at"))
     certificates = list(Certificate.objects.for_user(request.user).current().select_related("enrollment"))
-    return render(request, "certificates/dashboard.html", {"enrollments": enrollments, "certificates": certificates})
+    organizations = list(Organization.objects.with_backoffice_for(request.user))
+    return render(
+        request,
+        "certificates/dashboard.html",
+        {"enrollments": enrollments, "certificates": certificates, "organizations": organizations},
+    )
 
 
 @login_required

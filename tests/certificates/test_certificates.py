@@ -121,8 +121,8 @@ def test_task_arguments_survive_json(certificate):
 @pytest.mark.django_db
 def test_dashboard_query_count_is_flat(learner_client, certificate, django_assert_max_num_queries):
     """The dashboard's queries do not grow with the number of enrolments or certificates."""
-    # Budget: session + user (2), enrolments with progress (1), certificates (1).
-    with django_assert_max_num_queries(4):
+    # Budget: session + user (2), enrolments with progress (1), certificates (1), back-office organizations (1).
+    with django_assert_max_num_queries(5):
         response = learner_client.get(reverse("certificates:dashboard"))
     assert certificate.code in response.content.decode()
 
@@ -155,3 +155,20 @@ def test_completion_outside_the_validity_window_is_refused(passed_enrollment, le
         services.issue(passed_enrollment, by=learner)
     assert excinfo.value.code == "outside_validity"
     assert not Certificate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dashboard_links_admins_and_tutors_to_their_back_office(client, make_user):
+    """Admins and tutors find their organization's back office on their dashboard; learners do not."""
+    from organizations.models import Membership, Organization
+
+    organization = Organization.objects.create(name="Institut Nord", slug="institut-nord")
+    admin = make_user("admin@example.org", "Admin")
+    learner = make_user("plain@example.org", "Plain")
+    Membership.objects.create(organization=organization, user=admin, role="admin")
+    Membership.objects.create(organization=organization, user=learner, role="learner")
+    link = reverse("organizations:index", args=["institut-nord"])
+    client.force_login(admin)
+    assert link in client.get(reverse("certificates:dashboard")).content.decode()
+    client.force_login(learner)
+    assert link not in client.get(reverse("certificates:dashboard")).content.decode()
