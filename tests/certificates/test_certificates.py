@@ -167,7 +167,7 @@ def test_dashboard_links_admins_and_tutors_to_their_back_office(client, make_use
     learner = make_user("plain@example.org", "Plain")
     Membership.objects.create(organization=organization, user=admin, role="admin")
     Membership.objects.create(organization=organization, user=learner, role="learner")
-    link = reverse("organizations:index", args=["institut-nord"])
+    link = reverse("organizations:overview", args=["institut-nord"])
     client.force_login(admin)
     assert link in client.get(reverse("certificates:dashboard")).content.decode()
     client.force_login(learner)
