@@ -1,6 +1,7 @@
 """Writes to accounts: registration and profile changes."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -52,3 +53,21 @@ def create_accounts(accounts: list[NewAccount], *, batch_size: int = 1000) -> li
         for account in accounts
     ]
     return User.objects.bulk_create(users, batch_size=batch_size)
+
+
+@transaction.atomic(durable=True)
+def erase_account(user: User, *, by: Any) -> User:
+    """Pseudonymise the person everywhere and close the account; enrolments and certificates stay as records."""
+    from .erasure import ERASURE_HOOKS
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for hook in ERASURE_HOOKS:
+        hook(user, by=by)
+    user.name = "—"
+    user.email = f"erased-{user.pk}@invalid.example"
+    user.efn = ""
+    user.licence_number = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["name", "email", "efn", "licence_number", "is_active", "password"])
+    return user

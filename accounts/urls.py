@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
+    path("profile/delete/", views.delete_account, name="delete"),
     path(
         "login/",
         auth_views.LoginView.as_view(

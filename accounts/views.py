@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,3 +38,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Erase the account after the password is confirmed; certificates stay verifiable under a pseudonym."""
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            user = request.user
+            logout(request)
+            services.erase_account(user, by=user)
+            messages.success(request, _("Your account has been erased."))
+            return redirect("courses:catalogue")
+        error = _("The password is not correct.")
+    return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)

@@ -16,3 +16,9 @@ class CertificatesConfig(AppConfig):
         from .cohort_stats import register as register_backoffice  # the cohort dashboard and back office
 
         register_backoffice()
+
+        from accounts import erasure
+
+        from .services import pseudonymise_person
+
+        erasure.register(pseudonymise_person)

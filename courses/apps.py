@@ -11,3 +11,9 @@ class CoursesConfig(AppConfig):
         from .backoffice import register as register_backoffice
 
         register_backoffice()
+
+        from accounts import erasure
+
+        from .services import forget_reflections
+
+        erasure.register(forget_reflections)

@@ -211,3 +211,8 @@ def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], commen
     enrollment.evaluated_at = now
     enrollment.save(update_fields=["evaluated_at"])
     return response
+
+
+def forget_reflections(user: Any, *, by: Any) -> None:
+    """Erasure hook: reflections are private notes, not records, so they go with the person."""
+    Reflection.objects.filter(enrollment__user=user).delete()

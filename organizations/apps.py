@@ -19,3 +19,9 @@ class OrganizationsConfig(AppConfig):
             Section("settings", _("Settings"), "organizations:settings", can_manage, order=95),
         ):
             register_section(section)
+
+        from accounts import erasure
+
+        from .services import forget_memberships
+
+        erasure.register(forget_memberships)

@@ -255,3 +255,8 @@ def update_organization(organization: Organization, *, by: Any, changes: dict[st
             after=after,
         )
     return organization
+
+
+def forget_memberships(user: Any, *, by: Any) -> None:
+    """Erasure hook: an erased person leaves every organization (their enrolments stay as records)."""
+    Membership.objects.filter(user=user).delete()

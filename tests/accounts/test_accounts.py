@@ -110,3 +110,32 @@ def test_seed_demo_refuses_without_debug(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_erasure_pseudonymises_and_keeps_records(client, make_user):
+    """Erasing an account removes the person's data, memberships and reflections, keeps the enrolment."""
+    from courses import services as course_services
+    from courses.models import Enrollment, Reflection
+    from organizations.models import Membership, Organization
+    from tests.conftest import complete_all_steps
+
+    user = make_user("erase@example.org", "Erika Muster", efn=VALID_EFN)
+    from courses.packages import import_package, read_package
+    from tests.conftest import MINI_COURSE
+
+    version = import_package(read_package(MINI_COURSE)).version
+    enrollment = course_services.enroll(version, user=user)
+    complete_all_steps(enrollment)
+    organization = Organization.objects.create(name="Institut", slug="institut")
+    Membership.objects.create(organization=organization, user=user, role="learner")
+    client.force_login(user)
+    assert client.post(reverse("accounts:delete"), {"password": "wrong"}).status_code == 400
+    assert client.post(reverse("accounts:delete"), {"password": "a-long-test-password"}).status_code == 302
+    user.refresh_from_db()
+    assert (user.name, user.efn, user.is_active) == ("—", "", False)
+    assert "erase@example.org" not in user.email
+    assert not user.has_usable_password()
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+    assert not Reflection.objects.filter(enrollment=enrollment).exists()
+    assert not Membership.objects.filter(user=user).exists()

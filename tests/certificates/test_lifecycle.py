@@ -165,3 +165,15 @@ def test_revoke_and_correct_appear_in_the_organization_audit_log(certificate, or
     assert events[0].after["participant_name"] == "Alex Beispiel-Neu"
     assert events[1].after["reason"] == "Issued in error"
     assert events[1].actor == admin
+
+
+@pytest.mark.django_db
+def test_erasing_the_account_pseudonymises_its_certificates(client, certificate, learner):
+    """accounts.erase_account runs the certificates hook: the certificate stays verifiable under a pseudonym."""
+    from accounts.services import erase_account
+
+    erase_account(learner, by=learner)
+    certificate.refresh_from_db()
+    assert certificate.pseudonymised_at is not None
+    assert "Beispiel" not in certificate.participant_name
+    assert client.get(reverse("certificates:verify", args=[certificate.code])).status_code == 200
