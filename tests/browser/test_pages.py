@@ -65,3 +65,21 @@ def test_text_resizes_to_200_percent(page):
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+
+
+def test_verifier_sees_valid_superseded_and_revoked(page, axe, certificate, learner):
+    """A certificate corrected once and then revoked: old code superseded (linking the new), new code revoked."""
+    from certificates import services
+
+    page.goto(reverse("certificates:verify", args=[certificate.code]))
+    assert page.locator(".alert-success").count() == 1
+    new = services.correct(certificate, by=learner, changes={"participant_name": "Alex Beispiel-Neu"}, reason="Name")
+    page.goto(reverse("certificates:verify", args=[certificate.code]))
+    assert new.code in page.locator("main").inner_text()
+    axe("verify-superseded")
+    page.locator(f"main a[href$='/verify/{new.code}/']").click()
+    assert "Alex Beispiel-Neu" in page.locator("main").inner_text()
+    services.revoke(new, by=learner, reason="Ausgestellt in einem Fehler")
+    page.reload()
+    assert "Ausgestellt in einem Fehler" in page.locator("main").inner_text()
+    axe("verify-revoked")
