@@ -41,6 +41,8 @@ def submit_by_keyboard(page, button: str) -> None:
 def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
     """Register, enrol, take a vignette down two paths, fail and pass the test, verify the PDF's QR code."""
     settings.SITE_URL = live_server.url
+    version.require_evaluation = True  # as for accredited courses: the evaluation comes before the certificate
+    version.save()
     page.goto("/")
     axe("catalogue")
     page.goto(reverse("accounts:register"))
@@ -109,6 +111,14 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
             choose_by_keyboard(page, f"item-{attempt_item.pk}", str(option.pk))
         submit_by_keyboard(page, "main form button[type=submit]")
         axe("result-passed" if passing else "result-failed")
+    page.goto(reverse("courses:evaluation", args=[enrollment.pk]))
+    from courses.evaluation import ITEMS
+
+    for key, _text in ITEMS:
+        choose_by_keyboard(page, key, "4")
+    axe("evaluation")
+    submit_by_keyboard(page, "main form button[type=submit]")
+    assert enrollment.__class__.objects.get(pk=enrollment.pk).evaluated_at is not None
     submit_by_keyboard(page, "form[action$='/certificate/'] button")
     axe("certificate")
 
