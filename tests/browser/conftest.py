@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -80,15 +81,36 @@ class Scanner:
             self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def page(browser, live_server):
+def open_page(browser, live_server, *, locale: str):
     context = browser.new_context(
-        base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A German browser (the default language); modules asserting English texts override it with en_page."""
+    context, page = open_page(browser, live_server, locale="de-DE")
     yield page
     context.close()
+
+
+@pytest.fixture
+def en_page(browser, live_server):
+    context, page = open_page(browser, live_server, locale="en-GB")
+    yield page
+    context.close()
+
+
+def log_in(page, email: str, password: str = "a-long-test-password") -> None:
+    page.goto(reverse("accounts:login"))
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 @pytest.fixture

@@ -5,26 +5,15 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from organizations.models import Membership
-from tests.browser.conftest import Scanner
+from tests.browser.conftest import Scanner, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page, email: str) -> None:
-    page.goto(reverse("accounts:login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", "a-long-test-password")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+def page(en_page):
+    """These pages are asserted in English."""
+    return en_page
 
 
 def test_learner_and_public_pages_pass_axe(page, certificate, learner):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Cohort, EnrolmentImport
-from tests.browser.conftest import Scanner
+from tests.browser.conftest import Scanner, log_in
 from tests.browser.test_learner_journey import tab_to
 from tests.organizations.conftest import (  # noqa: F401 - the institutes, people and cohort fixtures
     accreditation,
@@ -24,20 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def page(browser, live_server):  # an English page: the suite's shared fixture is German
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page, email: str) -> None:
-    page.goto(reverse("accounts:login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", "a-long-test-password")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+def page(en_page):
+    """These pages are asserted in English."""
+    return en_page
 
 
 def test_back_office_pages_pass_axe(page, people, org_a, cohort_a, tmp_path, settings, live_server):  # noqa: F811
