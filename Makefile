@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 COURSE := content/social-media-presence
 DEV    := DJANGO_DEBUG=true
 
-.PHONY: run test lint install system-check test-deps messages bench clean
+.PHONY: run test lint install system-check test-deps messages bench bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,8 +65,20 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: system-check
-	$(BIN)/python -m bench
+# The benchmark (docs/PERFORMANCE.md): needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 running;
+# uses only its own database (haltung_bench) and Redis database 5. wrk is installed like the test tools.
+BENCH_TOOLS := wrk:wrk
+bench-deps:
+	@missing=""; for pair in $(BENCH_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "The benchmark needs these Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+bench: system-check messages bench-deps
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,7 +1,6 @@
 """Shared by the timing scripts: ``--json PATH`` writes the figures a script printed, for ``python -m bench``."""
 
 import json
-import resource
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,20 @@ def take_json_path(argv: list[str]) -> tuple[list[str], Path | None]:
 def write(path: Path | None, figures: dict[str, Any]) -> None:
     if path is None:
         return
-    # ru_maxrss is in KiB on Linux: the peak resident memory of this whole process.
-    figures = {**figures, "process_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    figures = {**figures, "process_peak_rss_mib": peak_rss_mib()}
     path.write_text(json.dumps(figures, indent=2, default=str))
 
 
 def arguments() -> tuple[list[str], Path | None]:
     return take_json_path(sys.argv[1:])
+
+
+def peak_rss_mib() -> float | None:
+    """The peak resident memory of this process (VmHWM; unlike ru_maxrss it starts afresh at exec)."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return None
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None

@@ -147,12 +147,13 @@ class Generator:
         self.versions = [flagship, *self.generated]
         self.accreditation = {v.pk: next(a for a in v.accreditations.all() if a.is_default) for v in self.versions}
         self.assessment = {
-            (a.course_version_id, a.accreditation_id): a.pk for a in Assessment.objects.filter(accreditation__isnull=False)
+            (a.course_version_id, a.accreditation_id): a.pk
+            for a in Assessment.objects.filter(accreditation__isnull=False)
         }
         self.steps = list(
-            Step.objects.filter(module__version=flagship).order_by("module__position", "position").values_list(
-                "pk", "kind", "data"
-            )
+            Step.objects.filter(module__version=flagship)
+            .order_by("module__position", "position")
+            .values_list("pk", "kind", "data")
         )
         self.items: dict[int, dict[int, dict]] = {}
         self.draws: dict[int, list[list[int]]] = {}
@@ -316,7 +317,10 @@ class Generator:
         copy_rows(
             Organization,
             ["id", "name", "slug", "kind"],
-            ((pk, f"Bench-Institut {n:02d}", f"bench-org-{n:02d}", "institute") for n, pk in enumerate(organization_ids)),
+            (
+                (pk, f"Bench-Institut {n:02d}", f"bench-org-{n:02d}", "institute")
+                for n, pk in enumerate(organization_ids)
+            ),
         )
         self.organization_ids = organization_ids
         flagship_plans = [p for p in self.plans if p.version == self.flagship.pk]
@@ -634,6 +638,6 @@ def generate(sizes: Sizes, *, seed: int = 2024) -> dict[str, Any]:
     return manifest
 
 
-def sizes_from(small: bool, **overrides: int | None) -> Sizes:
+def sizes_from(*, small: bool, **overrides: int | None) -> Sizes:
     base = SMALL if small else FULL
     return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -31,10 +31,10 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
-
-from bench import _output  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench import _output  # noqa: E402
 
 RESPONSES = 100_000
 DRAW = 36

@@ -62,30 +62,39 @@ def endpoints(manifest: dict[str, Any], *, submit_rows: list[dict]) -> list[Endp
             mode="once",
             note="each request answers a fresh (learner, vignette) decision",
         ),
-        Endpoint("quiz", "Quiz page (20 questions)", [("GET", f"/attempts/{a['attempt']}/", a["session"], "-", "-")
-                                                      for a in quiz]),  # fmt: skip
+        Endpoint(
+            "quiz",
+            "Quiz page (20 questions)",
+            [("GET", f"/attempts/{a['attempt']}/", a["session"], "-", "-") for a in quiz],
+        ),
         Endpoint(
             "autosave",
             "Autosave (JSON, 20 answers)",
-            [("POST", f"/attempts/{a['attempt']}/save/", a["session"], _answers_form(a["answers"]), JSON) for a in quiz],
+            [
+                ("POST", f"/attempts/{a['attempt']}/save/", a["session"], _answers_form(a["answers"]), JSON)
+                for a in quiz
+            ],
         ),
         Endpoint(
             "submit",
             "Quiz submit (grading)",
-            [("POST", f"/attempts/{a['attempt']}/submit/", a["session"], _answers_form(a["answers"]), "-")
-             for a in submit_rows],
+            [
+                ("POST", f"/attempts/{a['attempt']}/submit/", a["session"], _answers_form(a["answers"]), "-")
+                for a in submit_rows
+            ],
             expected=302,
             mode="once",
             connections=50,
             note="50 connections in a closed loop; each request grades a fresh open attempt",
-        ),  # fmt: skip
+        ),
         Endpoint("verify", "Verification page", [("GET", f"/verify/{code}/", "-", "-", "-") for code in codes]),
-        Endpoint("verify_json", "Verification JSON", [("GET", f"/verify/{code}.json", "-", "-", "-") for code in codes]),
+        Endpoint(
+            "verify_json", "Verification JSON", [("GET", f"/verify/{code}.json", "-", "-", "-") for code in codes]
+        ),
         Endpoint(
             "cohort",
             f"Cohort dashboard ({manifest['cohort']['learners']:,} learners)",
             [("GET", manifest["cohort"]["url"], manifest["cohort"]["admin_session"], "-", "-")],
-            connections=8,
         ),
         Endpoint(
             "dashboard",
@@ -100,14 +109,11 @@ def floor_endpoint() -> Endpoint:
 
 
 def warm_up(all_endpoints: list[Endpoint]) -> None:
-    """A few requests per endpoint so that every worker has imported its views and compiled its templates."""
+    """Two seconds of load per repeatable endpoint, so that every worker has connected to the database,
+    imported its views and compiled its templates before anything is measured."""
     for endpoint in all_endpoints:
-        if endpoint.mode == "once":
-            continue
-        for row in endpoint.rows[:12]:
-            method, path, session, body, accept = row
-            load.send(Call(method, path, "" if session == "-" else session, "" if body == "-" else body,
-                           "" if accept == "-" else accept))  # fmt: skip
+        if endpoint.mode == "cycle":
+            load.run_wrk(endpoint, duration=2)
 
 
 def _count_graded(attempt_ids: list[int]) -> int:

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,7 +40,16 @@ def workers_per_core() -> int:
     return 2
 
 
+def port_free() -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", PORT)) != 0
+
+
 def start_gunicorn(workers: int) -> Process:
+    # Another server on the port would answer the health check and be measured instead of this code.
+    if not port_free():
+        raise SystemExit(f"127.0.0.1:{PORT} is in use: stop whatever listens there (or set HALTUNG_BENCH_PORT)")
     command = [
         str(BIN / "gunicorn"),
         "config.wsgi",
@@ -73,7 +83,7 @@ def wait_healthy(process: Process, timeout: float = 60) -> None:
             raise SystemExit(f"{process.name} exited; see {process.log}")
         try:
             with urllib.request.urlopen(f"{BASE_URL}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
+                if response.status == 200 and process.popen.poll() is None:
                     return
         except OSError:
             pass

@@ -28,12 +28,19 @@ def hit(scope: str, client: str, *, limit: int, window: int) -> int | None:
     now = int(time.time())
     bucket = now // window
     key = f"ratelimit:{scope}:{client}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
+    # Increment first: after a window's first request the counter exists, and this saves the cache round
+    # trip of an `add` on every request (docs/PERFORMANCE.md).
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+    except ValueError:  # the window's first request (or the counter just expired)
+        if cache.add(key, 1, timeout=window + 1):
+            count = 1
+        else:  # another process created it in between
+            try:
+                count = cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=window + 1)
+                count = 1
     if count > limit:
         return (bucket + 1) * window - now or 1
     return None

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,14 @@ class CourseVersionQuerySet(models.QuerySet["CourseVersion"]):
         )
         return self.published().filter(pk=models.Subquery(newest))
 
+    def for_catalogue(self) -> "CourseVersionQuerySet":
+        """What a catalogue card shows, in one query: not the package's JSON, only the number of modules."""
+        return (
+            self.select_related("course")
+            .only("course", "course__slug", "number", "title", "summary", "minutes")
+            .annotate(module_count=Count("modules"))
+        )
+
     def with_outline(self) -> "CourseVersionQuerySet":
         return self.select_related("course").prefetch_related(
             Prefetch("modules", queryset=Module.objects.annotate(step_count=Count("steps")))
@@ -133,6 +142,13 @@ class CourseVersion(models.Model):
     def units(self) -> int:
         """Full 45-minute units; leftover minutes never count (cpd-rules 1.2)."""
         return self.minutes // 45
+
+
+# The imported package's JSON on a version: tens of kilobytes, read by the export, the references and
+# take-away pages and the principle results. Pages that load a version beside something else leave them to
+# be read on first use (``Enrollment.objects.with_version()``); decoding them was a measurable share of every
+# learner page (docs/PERFORMANCE.md).
+VERSION_PACKAGE_FIELDS = ("manifest", "references", "takeaways", "principles")
 
 
 class Accreditation(models.Model):
@@ -257,10 +273,26 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def for_organization(self, organization: Organization) -> "EnrollmentQuerySet":
         return self.filter(organization=organization)
 
+    def with_version(self) -> "EnrollmentQuerySet":
+        """With the course version, its course and the accreditation; the package JSON is read on first use."""
+        return self.select_related("course_version__course", "accreditation").defer(
+            *(f"course_version__{name}" for name in VERSION_PACKAGE_FIELDS)
+        )
+
     def with_progress(self) -> "EnrollmentQuerySet":
-        required = Q(progress__step__required=True, progress__completed_at__isnull=False)
-        return self.select_related("course_version__course", "accreditation").annotate(
-            completed_steps=Count("progress", filter=required, distinct=True)
+        # A correlated subquery rather than a join and GROUP BY: grouping by every selected column of the
+        # enrolment, version, course and accreditation cost more to compile than to run (docs/PERFORMANCE.md).
+        done = (
+            StepProgress.objects.filter(
+                enrollment=models.OuterRef("pk"), step__required=True, completed_at__isnull=False
+            )
+            .order_by()
+            .values("enrollment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.with_version().annotate(
+            completed_steps=Coalesce(models.Subquery(done, output_field=models.IntegerField()), 0)
         )
 
 

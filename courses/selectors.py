@@ -76,7 +76,12 @@ class Outline:
 
 def outline(enrollment: Enrollment) -> Outline:
     """Three queries, whatever the number of modules and steps."""
-    modules = list(Module.objects.filter(version=enrollment.course_version_id).order_by("position"))
+    # Not the modules' formative items: the outline shows titles, and the items are large JSON.
+    modules = list(
+        Module.objects.filter(version=enrollment.course_version_id)
+        .only("pk", "version_id", "position", "slug", "title", "minutes")
+        .order_by("position")
+    )
     steps = (
         Step.objects.filter(module__version=enrollment.course_version_id)
         .only("pk", "module_id", "position", "slug", "kind", "title", "required")

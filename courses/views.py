@@ -29,7 +29,8 @@ from .models import (
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    versions = CourseVersion.objects.current().filter(course__organization__isnull=True).with_outline()
+    # Only the cards' fields: the versions' package JSON and the modules' item banks are large (bench).
+    versions = CourseVersion.objects.current().filter(course__organization__isnull=True).for_catalogue()
     return render(request, "courses/catalogue.html", {"versions": versions})
 
 
@@ -67,11 +68,7 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
     # Another learner's enrolment answers 404, exactly like a missing one.
-    return get_object_or_404(
-        Enrollment.objects.select_related("course_version__course", "accreditation"),
-        pk=enrollment_id,
-        user=request.user,
-    )
+    return get_object_or_404(Enrollment.objects.with_version(), pk=enrollment_id, user=request.user)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import Enrollment
+from courses.models import VERSION_PACKAGE_FIELDS, Enrollment
 
 from . import selectors, services
 from .errors import QuizError
@@ -27,7 +27,9 @@ TIMER_THRESHOLDS = (900, 300, 60)
 def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     # Someone else's attempt answers 404, exactly like a missing one.
     return get_object_or_404(
-        Attempt.objects.select_related("enrollment__course_version", "enrollment__accreditation", "assessment"),
+        Attempt.objects.select_related("enrollment__course_version", "enrollment__accreditation", "assessment").defer(
+            *(f"enrollment__course_version__{name}" for name in VERSION_PACKAGE_FIELDS)
+        ),
         pk=attempt_id,
         enrollment__user=request.user,
     )

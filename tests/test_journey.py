@@ -220,3 +220,18 @@ def test_takeaway_page_and_pdf(learner_client, enrollment, make_user):
     other.force_login(make_user("other@example.org", "Other"))
     assert other.get(reverse("courses:takeaway", args=[enrollment.pk, "checklist"])).status_code == 404
     assert learner_client.get(reverse("courses:takeaway", args=[enrollment.pk, "nope"])).status_code == 404
+
+
+def test_markdown_is_rendered_once_and_linked_per_page():
+    """Rendered Markdown is cached per text; each page still gets its own references URL."""
+    from courses.templatetags.haltung import _render_markdown, markdown
+
+    _render_markdown.cache_clear()
+    text = {"de": "# Titel\n\nSiehe [heimes2023] und <script>x</script>.", "en": "See [heimes2023]."}
+    first = markdown(text, "/learn/1/references/")
+    second = markdown(text, "/learn/2/references/")
+    assert 'href="/learn/1/references/#ref-heimes2023"' in first
+    assert 'href="/learn/2/references/#ref-heimes2023"' in second
+    assert "<h2>Titel</h2>" in first and "<script>" not in first
+    assert "heimes2023]" in markdown(text) and "href" not in markdown(text)
+    assert _render_markdown.cache_info().misses == 2  # with and without citation links

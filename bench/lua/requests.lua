@@ -3,9 +3,9 @@
 --   wrk -t T -c C -d D -s bench/lua/requests.lua URL -- FILE MODE T EXPECTED
 --
 -- FILE has one request per line: METHOD <tab> PATH <tab> SESSION <tab> BODY <tab> ACCEPT ("-" = none).
--- Thread i takes lines i, i+T, i+2T, ...  MODE "cycle" repeats them; MODE "once" sends each line once (for
--- requests that change state for good, such as submitting an attempt) and then sends the floor page, counted
--- as "overflow", until wrk's duration ends. Every answer whose status is not EXPECTED counts as unexpected.
+-- MODE "cycle" repeats the lines (thread i starting at line i/T of them); MODE "once" gives thread i lines
+-- i, i+T, i+2T, ... and sends each once (for requests that change state for good, such as submitting an
+-- attempt), then the floor page, counted as "overflow", until wrk's duration ends. Every answer whose status is not EXPECTED counts as unexpected.
 -- done() prints one JSON line with the counts and the latency percentiles (wrk's own summary has no p95).
 
 local CSRF = "benchcsrftoken0123456789abcdefgh" -- 32 characters: an unmasked CSRF secret
@@ -41,7 +41,8 @@ function init(args)
   expected = tonumber(args[4])
   local n = 0
   for line in io.lines(file) do
-    if n % count == id then
+    -- "once": each thread its own share of the lines; "cycle": every thread all lines, from its own offset.
+    if mode == "cycle" or n % count == id then
       local f = split(line)
       local headers = {}
       local body = nil
@@ -61,6 +62,9 @@ function init(args)
     n = n + 1
   end
   floor = wrk.format("GET", "/bench/floor/")
+  if mode == "cycle" then
+    index = math.floor(#rows * id / count)
+  end
 end
 
 local sent_overflow = false

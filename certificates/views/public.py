@@ -18,7 +18,9 @@ from ..verification import public_facts
 
 def _lookup(code: str) -> tuple[str, Certificate | None]:
     formatted = codes.format_code(codes.normalize(code))
-    return formatted, Certificate.objects.select_related("superseded_by").filter(code=formatted).first()
+    # No select_related("superseded_by"): compiling the doubled column list cost more than the rare extra
+    # query for a superseded certificate's successor (docs/PERFORMANCE.md). No ordering for a unique code.
+    return formatted, Certificate.objects.filter(code=formatted).order_by().first()
 
 
 @rate_limited("verify")

@@ -1,11 +1,13 @@
 """Template helpers for localized course content and sanitized Markdown."""
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import markdown as md
 import nh3
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from courses.i18n import localized
@@ -45,21 +47,33 @@ def loc(value: Any) -> Any:
 CITATION = re.compile(r"\[([a-z][a-z0-9-]*)\](?![(\[:])")
 
 
+# Citation links point here while rendering; the cached HTML gets each page's own references URL.
+_REFERENCES = "/__haltung_references__/"
+
+
+@lru_cache(maxsize=2048)
+def _render_markdown(text: str, *, citations: bool) -> str:
+    """Markdown to sanitized HTML. Course content never changes under a version, so each text is rendered
+    once per process: Python-Markdown was most of a step page's time (docs/PERFORMANCE.md)."""
+    if citations:
+        text = CITATION.sub(lambda m: f"[\\[{m.group(1)}\\]]({_REFERENCES}#ref-{m.group(1)})", text)
+    html = md.markdown(text, extensions=["tables", "sane_lists"])
+    # Authors write headings from level 1 in their files; pages already own the h1.
+    for level in (3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    return nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer")
+
+
 @register.filter
 def markdown(value: Any, references_url: str = "") -> SafeString:
     """Render author Markdown; nh3 strips anything outside a small safe set of tags.
 
     With ``references_url``, citations like ``[heimes2023]`` become links to that page's entry.
     """
-    text = localized(value) or ""
+    html = _render_markdown(str(localized(value) or ""), citations=bool(references_url))
     if references_url:
-        text = CITATION.sub(lambda m: f"[\\[{m.group(1)}\\]]({references_url}#ref-{m.group(1)})", text)
-    html = md.markdown(text, extensions=["tables", "sane_lists"])
-    # Authors write headings from level 1 in their files; pages already own the h1.
-    for level in (3, 2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
-    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer")
-    return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 just above
+        html = html.replace(_REFERENCES, escape(references_url))
+    return mark_safe(html)  # noqa: S308 - sanitized by nh3 in _render_markdown
 
 
 @register.filter

@@ -116,3 +116,24 @@ def test_submit_query_count_is_constant(learner_client, attempt, django_assert_m
     # bulk update (1), attempt update (1), savepoints (2).
     with django_assert_max_num_queries(12):
         learner_client.post(submit_url(attempt), data)
+
+
+@pytest.mark.django_db
+def test_saved_and_graded_rows_are_stored_row_by_row(attempt):
+    """Autosave and grading write each row's own selection, flag and credit (one UPDATE for all rows)."""
+    rows = list(attempt.attempt_items.select_related("item").prefetch_related("item__options").order_by("position"))
+    right = {ai.pk: next(o.pk for o in ai.item.options.all() if o.correct) for ai in rows}
+    wrong = {ai.pk: next(o.pk for o in ai.item.options.all() if not o.correct) for ai in rows}
+    first, *others = rows
+    form = {f"item-{first.pk}": [str(right[first.pk])], "shown": [str(ai.pk) for ai in rows], "flag": [str(first.pk)]}
+    for ai in others:
+        form[f"item-{ai.pk}"] = [str(wrong[ai.pk])]
+    services.save_answers(attempt, answers=services.parse_form(form))
+    stored = {ai.pk: ai for ai in AttemptItem.objects.filter(attempt=attempt)}
+    assert stored[first.pk].selected == [right[first.pk]] and stored[first.pk].flagged is True
+    assert all(stored[ai.pk].selected == [wrong[ai.pk]] and not stored[ai.pk].flagged for ai in others)
+
+    services.submit_attempt(attempt)
+    graded = {ai.pk: ai for ai in AttemptItem.objects.filter(attempt=attempt)}
+    assert graded[first.pk].credit == 1.0 and all(graded[ai.pk].credit == 0.0 for ai in others)
+    assert graded[first.pk].flagged is True
