@@ -120,7 +120,7 @@ def main() -> None:
     workers = server.workers_per_core() * cores
     results: dict = {
         "started_at": started_at.strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python -m bench " + " ".join(sys.argv[1:]),
+        "command": " ".join(["python -m bench", *sys.argv[1:]]),
         "machine": machine(),
         "server": {"workers": workers, "per_core": server.workers_per_core(), "celery_concurrency": cores},
         "data": {

@@ -77,8 +77,16 @@ def _ms(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def _ratio(result: dict[str, Any], floor: float) -> str:
+    # Only a steady-load throughput compares with the floor's; paced and single-client rows measure latency.
+    if not floor or result["name"] in {"floor", "submit_paced", "cohort_single"}:
+        return "–"
+    share = 100 * result["throughput"] / floor
+    return f"{share:.1f} %" if share < 10 else f"{share:.0f} %"
+
+
 def _row(result: dict[str, Any], floor: float) -> str:
-    ratio = f"{100 * result['throughput'] / floor:.0f} %" if floor else "–"
+    ratio = _ratio(result, floor)
     return (
         f"| {result['label']} | {result['connections']} | {result['requests']:,} | {result['throughput']:,.0f} | "
         f"{ratio} | {_ms(result['p50_ms'])} | {_ms(result['p95_ms'])} | {_ms(result['p99_ms'])} | "
@@ -101,7 +109,8 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     def share(name: str, label: str, minimum: float) -> None:
         if name in by_name and floor:
             value = by_name[name]["throughput"] / floor
-            rows.append((f"{label} ≥ {minimum:.0%} of the floor", f"{value:.0%}", value >= minimum))
+            shown = f"{value:.1%}" if value < 0.1 else f"{value:.0%}"
+            rows.append((f"{label} ≥ {minimum:.0%} of the floor", shown, value >= minimum))
 
     share("verify", "verification page", 0.50)
     share("catalogue", "catalogue", 0.35)
