@@ -162,12 +162,19 @@ def active_minutes(enrollment: Enrollment) -> dict[int, int]:
     return {module_id: round(seconds / 60) for module_id, seconds in totals.items()}
 
 
+def required_steps_done(enrollment: Enrollment) -> bool:
+    """Whether every required step of the enrolment's version is completed (two counting queries)."""
+    required = Step.objects.filter(module__version=enrollment.course_version_id, required=True).count()
+    done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
+    return done >= required
+
+
 def completion_problems(enrollment: Enrollment) -> list[str]:
     """What the course version still requires before a certificate, apart from the final test."""
     from django.utils.translation import gettext as _
 
     problems = []
-    if not outline(enrollment).all_done:
+    if not required_steps_done(enrollment):
         problems.append(_("Some required steps are still open."))
     if enrollment.course_version.require_evaluation and enrollment.evaluated_at is None:
         problems.append(_("Please fill in the course evaluation first."))

@@ -35,15 +35,11 @@ def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | 
     if accreditation is None:
         accreditation = version.accreditations.filter(is_default=True).first()
     if accreditation is not None:
-        today = timezone.localdate()
-        if (accreditation.valid_from and today < accreditation.valid_from) or (
-            accreditation.valid_until and today > accreditation.valid_until
-        ):
-            raise CourseError(
-                _("The accreditation of this course is valid from %(start)s to %(end)s; enrolment is closed.")
-                % {"start": accreditation.valid_from or "-", "end": accreditation.valid_until or "-"},
-                code="outside_validity",
-            )
+        from .validity import refusal_outside_window  # validity imports CourseError from here
+
+        refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol")
+        if refusal:
+            raise CourseError(refusal, code="outside_validity")
     try:
         with transaction.atomic():
             enrollment, _created = Enrollment.objects.get_or_create(

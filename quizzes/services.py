@@ -21,8 +21,9 @@ from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Enrollment, Step, StepProgress
+from courses.models import Enrollment
 from courses.scoring import score_item
+from courses.selectors import required_steps_done
 from organizations.permissions import can_manage
 
 from . import blueprint
@@ -136,12 +137,6 @@ def _set_deadline(attempt: Attempt, assessment: Assessment, accommodation: Accom
     allowed = time_allowed(assessment, accommodation)
     attempt.deadline = attempt.started_at + allowed if allowed else None
     attempt.closes_at = attempt.deadline + timedelta(minutes=assessment.grace_minutes) if allowed else None
-
-
-def required_steps_done(enrollment: Enrollment) -> bool:
-    required = Step.objects.filter(module__version=enrollment.course_version_id, required=True).count()
-    done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
-    return done >= required
 
 
 def _when(moment: datetime) -> str:

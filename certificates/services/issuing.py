@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from courses.i18n import localized
 from courses.models import Accreditation, Enrollment
+from courses.selectors import required_steps_done
 from courses.services import CourseError
 from courses.validity import check_completion_window
 from quizzes.models import Attempt
-from quizzes.services import required_steps_done
 
 from .. import codes, designs
 from ..models import AuditEvent, Certificate, Signature
