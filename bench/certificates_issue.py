@@ -36,8 +36,8 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 def prepare(count: int) -> list:
     from accounts.models import User
-    from courses import services as course_services
     from courses.packages import import_package, read_package
+    from enrolments.services import learning as course_services
     from quizzes import services as quiz_services
     from tests.conftest import MINI_COURSE, answer_all, complete_all_steps
 

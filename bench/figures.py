@@ -45,7 +45,7 @@ def pdf(rounds: int) -> dict[str, Any]:
 
 def celery_certificates(manifest: dict[str, Any]) -> dict[str, Any]:
     """Issue the claim pool's certificates through the running Celery worker and wait for all of them."""
-    from courses.models import Enrollment
+    from enrolments.models import Enrollment
 
     from .certificates_issue import issue_and_wait
 

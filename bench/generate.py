@@ -184,7 +184,7 @@ class Generator:
     # Plan ---------------------------------------------------------------------------------------------
 
     def plan(self) -> None:
-        from courses.models import Enrollment
+        from enrolments.models import Enrollment
 
         s = self.sizes
         learners = s.learners
@@ -283,7 +283,7 @@ class Generator:
     # Writes ----------------------------------------------------------------------------------------------
 
     def write_people(self) -> None:
-        from courses.models import Cohort
+        from enrolments.models import Cohort
         from organizations.models import Membership, Organization
 
         s = self.sizes
@@ -348,7 +348,7 @@ class Generator:
         sync_sequences(self.user_model, Organization, Membership, Cohort)
 
     def write_enrollments(self) -> None:
-        from courses.models import Enrollment, StepProgress
+        from enrolments.models import Enrollment, StepProgress
 
         steps = self.steps
         n_steps = len(steps)
@@ -568,7 +568,7 @@ class Generator:
 
     def build_manifest(self) -> None:
         from courses import vignettes
-        from courses.models import Cohort
+        from enrolments.models import Cohort
 
         by_user_flagship = {p.user: p for p in self.plans if p.version == self.flagship.pk}
         pool = {name: [self.user_ids[i] for i in users] for name, users in self.pool_users.items()}

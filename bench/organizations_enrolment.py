@@ -52,9 +52,11 @@ def run(count: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from courses import cohorts, enrolment_import
-    from courses.models import Enrollment, EnrolmentImport, Step, StepProgress
+    from courses.models import Step
     from courses.packages import import_package, read_package
+    from enrolments.models import Enrollment, EnrolmentImport, StepProgress
+    from enrolments.services import cohorts
+    from enrolments.services import imports as enrolment_import
     from organizations.models import Organization
     from organizations.services import add_member
     from tests.conftest import MINI_COURSE

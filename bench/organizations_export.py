@@ -43,9 +43,9 @@ def populate(count: int) -> tuple:
     from django.utils import timezone
 
     from accounts.models import User
-    from courses import cohorts
-    from courses.models import Enrollment
     from courses.packages import import_package, read_package
+    from enrolments.models import Enrollment
+    from enrolments.services import cohorts
     from organizations.models import Organization
     from organizations.services import add_member
     from tests.conftest import MINI_COURSE
@@ -117,7 +117,7 @@ def main() -> None:
     try:
         organization, admin, cohort = populate(count)
         print(f"database: {connection.vendor}")
-        from courses.models import Enrollment
+        from enrolments.models import Enrollment
 
         # A second organization holding a tenth of the rows, for the flat-memory comparison.
         small = organization.__class__.objects.create(name="Klein", slug="klein")

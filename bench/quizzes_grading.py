@@ -33,9 +33,10 @@ LEARNERS = 100
 
 def main() -> None:
     from accounts.models import User
-    from courses import services as course_services
-    from courses.models import Step, StepProgress
+    from courses.models import Step
     from courses.packages import import_package, read_package
+    from enrolments.models import StepProgress
+    from enrolments.services import learning as course_services
     from quizzes import services
     from quizzes.models import AttemptItem
 

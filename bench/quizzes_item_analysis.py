@@ -43,8 +43,8 @@ RUNS = 5
 
 def build() -> object:
     from accounts.models import User
-    from courses.models import Enrollment
     from courses.packages import import_package, read_package
+    from enrolments.models import Enrollment
     from quizzes import blueprint, services
     from quizzes.models import Attempt, AttemptItem, Item
 

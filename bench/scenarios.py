@@ -123,7 +123,7 @@ def _count_graded(attempt_ids: list[int]) -> int:
 
 
 def steady(manifest: dict[str, Any], *, duration: int, paced_share: float) -> dict[str, Any]:
-    from courses.models import VignetteChoice
+    from enrolments.models import VignetteChoice
 
     submit_pool = manifest["pools"]["submit_pool"]
     split = int(len(submit_pool) * (1 - paced_share))

@@ -7,7 +7,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from courses import panels
+        from enrolments import panels
 
         from .panels import certificate_panel
 

@@ -11,8 +11,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.dashboard import CohortStats, DashboardSection, Figure
-from courses.models import Cohort
+from enrolments.dashboard import CohortStats, DashboardSection, Figure
+from enrolments.models import Cohort
 
 from .models import Certificate, ParticipantReport
 
@@ -57,7 +57,7 @@ def register() -> None:
     """Called from ``CertificatesConfig.ready``; idempotent."""
     from django.utils.translation import gettext_lazy
 
-    from courses.dashboard import register_section
+    from enrolments.dashboard import register_section
     from organizations.backoffice import Section
     from organizations.backoffice import register_section as register_nav
     from organizations.permissions import can_view_reports

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Accreditation, Enrollment
+from courses.models import Accreditation
+from enrolments.models import Enrollment
 from organizations.models import Organization
 
 

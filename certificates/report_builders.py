@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.reports import cohort_scopes
+from enrolments.reports import cohort_scopes
 from organizations.models import Organization
 from organizations.reports import ReportDefinition
 

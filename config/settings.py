@@ -74,7 +74,7 @@ DJANGO_APPS = [
     "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5"]
-LOCAL_APPS = ["accounts", "organizations", "courses", "quizzes", "certificates"]
+LOCAL_APPS = ["accounts", "organizations", "courses", "enrolments", "quizzes", "certificates"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),
+    path("", include("enrolments.urls")),
 ]
 
 # The benchmark floor (bench/, docs/decisions/0401): only when the harness asks for it, never by default.

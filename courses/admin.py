@@ -3,11 +3,8 @@ from django.contrib import admin
 from .models import (
     Accreditation,
     AccreditationSecret,
-    Cohort,
     Course,
     CourseVersion,
-    Enrollment,
-    EnrolmentImport,
     Module,
     Principle,
 )
@@ -74,37 +71,6 @@ class CourseVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "course_version", "status", "enrolled_at", "completed_at"]
-    list_filter = ["status"]
-    search_fields = ["user__email", "user__name"]
-    raw_id_fields = ["user", "course_version", "accreditation", "organization", "last_step"]
-
-
-@admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "course_version", "starts_on", "ends_on", "seats"]
-    list_filter = ["organization"]
-    search_fields = ["name"]
-    raw_id_fields = ["course_version", "accreditation"]
-    filter_horizontal = ["tutors"]
-
-
-@admin.register(EnrolmentImport)
-class EnrolmentImportAdmin(admin.ModelAdmin):
-    """Read-only: imports are made in the back office, where every row is validated first."""
-
-    list_display = ["cohort", "filename", "rows", "status"]
-    list_filter = ["status"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 

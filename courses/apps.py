@@ -7,13 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        # Cohorts, accreditations and reports in the organization back office.
+        # Accreditations in the organization back office.
         from .backoffice import register as register_backoffice
 
         register_backoffice()
-
-        from accounts import erasure
-
-        from .services import forget_reflections
-
-        erasure.register(forget_reflections)

@@ -1,181 +1,31 @@
-"""Reads for the learner's pages: the outline of an enrolment with progress, in a fixed number of queries."""
+"""Reads of the catalogue for an organization: which versions it may run and which accreditations it holds."""
 
-from dataclasses import dataclass, field
+from django.db.models import Q, QuerySet
 
-from .models import Enrollment, Module, Principle, Step, StepProgress, VignetteChoice
-from .scoring import score_item
+from organizations.models import Organization
 
-
-@dataclass
-class ModuleState:
-    module: Module
-    steps: list[Step] = field(default_factory=list)
-    done: set[int] = field(default_factory=set)
-    unlocked: bool = True
-
-    @property
-    def required(self) -> list[Step]:
-        return [s for s in self.steps if s.required]
-
-    @property
-    def complete(self) -> bool:
-        return all(s.pk in self.done for s in self.required)
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for s in self.required if s.pk in self.done)
+from .models import Accreditation, CourseVersion
 
 
-@dataclass
-class Outline:
-    enrollment: Enrollment
-    modules: list[ModuleState]
-
-    @property
-    def steps(self) -> list[Step]:
-        return [s for m in self.modules for s in m.steps]
-
-    @property
-    def required_total(self) -> int:
-        return sum(len(m.required) for m in self.modules)
-
-    @property
-    def required_done(self) -> int:
-        return sum(m.done_count for m in self.modules)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.required_done / self.required_total) if self.required_total else 100
-
-    @property
-    def all_done(self) -> bool:
-        return self.required_done >= self.required_total
-
-    def state_of(self, step: Step) -> ModuleState:
-        return next(m for m in self.modules if m.module.pk == step.module_id)
-
-    def is_unlocked(self, step: Step) -> bool:
-        return self.state_of(step).unlocked
-
-    def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
-        steps = self.steps
-        index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
-        return (steps[index - 1] if index > 0 else None, steps[index + 1] if index + 1 < len(steps) else None)
-
-    def resume_step(self) -> Step | None:
-        """The first open required step that is unlocked, else the last step visited, else the first."""
-        for state in self.modules:
-            if not state.unlocked:
-                break
-            for step in state.required:
-                if step.pk not in state.done:
-                    return step
-        last = self.enrollment.last_step_id
-        return next((s for s in self.steps if s.pk == last), self.steps[0] if self.steps else None)
-
-
-def outline(enrollment: Enrollment) -> Outline:
-    """Three queries, whatever the number of modules and steps."""
-    # Not the modules' formative items: the outline shows titles, and the items are large JSON.
-    modules = list(
-        Module.objects.filter(version=enrollment.course_version_id)
-        .only("pk", "version_id", "position", "slug", "title", "minutes")
-        .order_by("position")
+def versions_for(organization: Organization) -> QuerySet[CourseVersion]:
+    """Published versions an organization may run cohorts of: its own courses and the public catalogue."""
+    return (
+        CourseVersion.objects.published()
+        .filter(Q(course__organization=organization) | Q(course__organization__isnull=True))
+        .select_related("course")
+        .order_by("course__slug", "-number")
     )
-    steps = (
-        Step.objects.filter(module__version=enrollment.course_version_id)
-        .only("pk", "module_id", "position", "slug", "kind", "title", "required")
-        .order_by("module__position", "position")
+
+
+def accreditations_for(organization: Organization) -> QuerySet[Accreditation]:
+    """Accreditations the organization edits: those of its own courses (``for_organization`` of Accreditation)."""
+    return Accreditation.objects.filter(course_version__course__organization=organization).select_related(
+        "course_version__course"
     )
-    done = set(
-        StepProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list("step_id", flat=True)
+
+
+def usable_accreditations(organization: Organization) -> QuerySet[Accreditation]:
+    """Accreditations a cohort may use: of the versions the organization may run."""
+    return Accreditation.objects.filter(course_version__in=versions_for(organization)).select_related(
+        "course_version__course"
     )
-    states = {m.pk: ModuleState(module=m, done=done) for m in modules}
-    for step in steps:
-        states[step.module_id].steps.append(step)
-    ordered = [states[m.pk] for m in modules]
-    if enrollment.course_version.sequential:
-        previous_complete = True
-        for state in ordered:
-            state.unlocked = previous_complete
-            previous_complete = previous_complete and state.complete
-    return Outline(enrollment=enrollment, modules=ordered)
-
-
-@dataclass
-class PrincipleRow:
-    principle: Principle
-    decisions: int = 0
-    answered: int = 0
-    correct: int = 0
-
-    @property
-    def percent_correct(self) -> int | None:
-        return round(100 * self.correct / self.answered) if self.answered else None
-
-
-def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
-    """Per principle: decisions in vignettes where it was at stake, and formative answers about it.
-
-    Reads the learner's own choices and check answers only; a fixed number of queries.
-    """
-    steps = {
-        s.pk: s
-        for s in Step.objects.filter(module__version=enrollment.course_version_id).select_related("module")
-        if s.kind in {Step.Kind.VIGNETTE, Step.Kind.CHECK}
-    }
-    rows: dict[str, PrincipleRow] = {p.slug: PrincipleRow(p) for p in Principle.objects.all()}
-    for choice in VignetteChoice.objects.filter(enrollment=enrollment, step_id__in=steps):
-        step = steps[choice.step_id]
-        node = step.data["nodes"].get(choice.node, {})
-        if node.get("type") == "decision":
-            option = next((o for o in node["options"] if o["id"] == choice.option), {})
-            for tag in option.get("principles", []):
-                if tag in rows:
-                    rows[tag].decisions += 1
-        elif node.get("item"):
-            item = step.formative_items().get(node["item"], {})
-            _count_answer(rows, item, correct=bool(choice.correct))
-    for progress in StepProgress.objects.filter(enrollment=enrollment, step_id__in=steps).exclude(answers={}):
-        items = steps[progress.step_id].formative_items()
-        for item_id, selected in progress.answers.items():
-            item = items.get(item_id)
-            if item:
-                _count_answer(rows, item, correct=score_item(item, selected) == 1.0)
-    return [row for row in rows.values() if row.decisions or row.answered]
-
-
-def _count_answer(rows: dict[str, "PrincipleRow"], item: dict, *, correct: bool) -> None:
-    for tag in item.get("principles", []):
-        if tag in rows:
-            rows[tag].answered += 1
-            rows[tag].correct += int(correct)
-
-
-def active_minutes(enrollment: Enrollment) -> dict[int, int]:
-    """Active minutes per module id."""
-    totals: dict[int, int] = {}
-    for module_id, seconds in StepProgress.objects.filter(enrollment=enrollment).values_list(
-        "step__module_id", "active_seconds"
-    ):
-        totals[module_id] = totals.get(module_id, 0) + seconds
-    return {module_id: round(seconds / 60) for module_id, seconds in totals.items()}
-
-
-def required_steps_done(enrollment: Enrollment) -> bool:
-    """Whether every required step of the enrolment's version is completed (two counting queries)."""
-    required = Step.objects.filter(module__version=enrollment.course_version_id, required=True).count()
-    done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
-    return done >= required
-
-
-def completion_problems(enrollment: Enrollment) -> list[str]:
-    """What the course version still requires before a certificate, apart from the final test."""
-    from django.utils.translation import gettext as _
-
-    problems = []
-    if not required_steps_done(enrollment):
-        problems.append(_("Some required steps are still open."))
-    if enrollment.course_version.require_evaluation and enrollment.evaluated_at is None:
-        problems.append(_("Please fill in the course evaluation first."))
-    return problems

@@ -1,17 +1,17 @@
 """
 The accreditation's validity window (cpd-rules 1, row 10): no enrolment and no completion outside it.
 
-``courses.services.enroll`` checks enrolment itself; bulk enrolment uses :func:`refusal_outside_window`, and
-whoever completes an enrolment (the certificate claim) calls :func:`check_completion_window` first.
+``enrolments.services.learning.enroll`` checks enrolment itself; bulk enrolment uses :func:`refusal_outside_window`, and
+whoever completes an enrolment (the certificate claim) calls ``enrolments.services.learning.check_completion_window``
+first.
 """
 
 from datetime import date
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import Accreditation, Enrollment
-from .services import CourseError
+from .models import Accreditation
 
 
 def _date(value: date | None) -> str:
@@ -41,12 +41,3 @@ def refusal_outside_window(accreditation: Accreditation, *, on: date, action: st
     if opens:
         return _("The accreditation by %(body)s is valid only from %(start)s; enrolment opens then.") % params
     return _("The accreditation by %(body)s ended on %(end)s; enrolment is closed.") % params
-
-
-def check_completion_window(enrollment: Enrollment, *, on: date | None = None) -> None:
-    """Raise ``CourseError(code="outside_validity")`` when completing today falls outside the window."""
-    if enrollment.accreditation_id is None:
-        return
-    message = refusal_outside_window(enrollment.accreditation, on=on or timezone.localdate(), action="complete")
-    if message:
-        raise CourseError(message, code="outside_validity")

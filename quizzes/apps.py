@@ -19,7 +19,7 @@ class QuizzesConfig(AppConfig):
         if export_case_sets not in PACKAGE_CASE_READERS:
             PACKAGE_CASE_READERS.append(export_case_sets)
 
-        from courses import panels
+        from enrolments import panels
 
         from .panels import final_test_panel
 

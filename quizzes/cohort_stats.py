@@ -7,9 +7,9 @@ the number of learners or attempts.
 from django.db.models import Case, Count, IntegerField, Max, Q, Sum, When
 from django.utils.translation import gettext as _
 
-from courses.dashboard import CohortStats, DashboardSection, Figure
 from courses.i18n import localized
-from courses.models import Cohort
+from enrolments.dashboard import CohortStats, DashboardSection, Figure
+from enrolments.models import Cohort
 from organizations.charts import Bar, Chart
 
 from .models import Attempt, AttemptItem, Item
@@ -84,7 +84,7 @@ def register() -> None:
     """Called from ``QuizzesConfig.ready``; idempotent."""
     from django.utils.translation import gettext_lazy as _lazy
 
-    from courses.dashboard import register_section
+    from enrolments.dashboard import register_section
     from organizations.backoffice import Section
     from organizations.backoffice import register_section as register_nav
     from organizations.permissions import can_manage

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses.i18n import localized
-from courses.models import Accreditation, CourseVersion, Enrollment
+from courses.models import Accreditation, CourseVersion
+from enrolments.models import Enrollment
 
 from . import review
 

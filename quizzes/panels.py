@@ -2,8 +2,8 @@
 
 from django.http import HttpRequest
 
-from courses.models import Enrollment
-from courses.panels import Panel
+from enrolments.models import Enrollment
+from enrolments.panels import Panel
 
 from . import selectors, services
 from .errors import QuizError

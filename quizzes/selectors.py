@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from courses.i18n import localized
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 
 from . import review
 from .models import Assessment, Attempt, AttemptItem

@@ -21,9 +21,9 @@ from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Enrollment
 from courses.scoring import score_item
-from courses.selectors import required_steps_done
+from enrolments.models import Enrollment
+from enrolments.selectors import required_steps_done
 from organizations.permissions import can_manage
 
 from . import blueprint

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from organizations.permissions import can_manage, organization_required
 
 from . import services, statistics

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import VERSION_PACKAGE_FIELDS, Enrollment
+from courses.models import VERSION_PACKAGE_FIELDS
+from enrolments.models import Enrollment
 
 from . import selectors, services
 from .errors import QuizError

@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from courses import services as course_services
-from courses.models import CourseVersion, Enrollment, Step
+from courses.models import CourseVersion, Step
 from courses.packages import import_package, read_package
+from enrolments.models import Enrollment
+from enrolments.services import learning as course_services
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_COURSE = FIXTURES / "mini-course"

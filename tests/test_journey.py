@@ -5,20 +5,21 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from courses.models import Enrollment, Step
+from courses.models import Step
+from enrolments.models import Enrollment
 from quizzes.models import Attempt
 from tests.conftest import answer_all
 
 
 def step_url(enrollment, step):
-    return reverse("courses:step", args=[enrollment.pk, step.pk])
+    return reverse("enrolments:step", args=[enrollment.pk, step.pk])
 
 
 @pytest.mark.django_db
 def test_whole_journey(client, learner_client, learner, version, tmp_path, django_capture_on_commit_callbacks):
     """Enrol, work through every step, fail the test, pass it, get the PDF and verify it publicly."""
     assert version.course.slug in learner_client.get(reverse("courses:catalogue")).content.decode()
-    response = learner_client.post(reverse("courses:enroll", args=["mini-course"]))
+    response = learner_client.post(reverse("enrolments:enroll", args=["mini-course"]))
     enrollment = Enrollment.objects.get(user=learner)
     assert response.url == enrollment.get_absolute_url()
 
@@ -86,14 +87,14 @@ def test_other_learners_enrolment_is_404(make_user, enrollment, version):
     other = Client()
     other.force_login(make_user("other@example.org", "Other Person"))
     step = Step.objects.filter(module__version=version).first()
-    assert other.get(reverse("courses:enrollment", args=[enrollment.pk])).status_code == 404
+    assert other.get(reverse("enrolments:enrollment", args=[enrollment.pk])).status_code == 404
     assert other.get(step_url(enrollment, step)).status_code == 404
 
 
 @pytest.mark.django_db
 def test_vignette_choice_for_a_node_not_open_is_refused(learner_client, enrollment, version):
     """Posting an answer to a node the path is not waiting on is refused and saves nothing."""
-    from courses.models import VignetteChoice
+    from enrolments.models import VignetteChoice
 
     intro = Step.objects.get(module__version=version, slug="intro")
     vignette = Step.objects.get(module__version=version, slug="follow")
@@ -119,7 +120,7 @@ def test_catalogue_and_course_page_in_both_languages(client, version):
 @pytest.mark.django_db
 def test_step_page_query_count_is_flat(learner_client, enrollment, version, django_assert_max_num_queries):
     """The step page runs a fixed number of queries, whatever the number of steps and choices."""
-    from courses import services
+    from enrolments.services import learning as services
 
     vignette = Step.objects.get(module__version=version, slug="follow")
     intro = Step.objects.get(module__version=version, slug="intro")
@@ -142,7 +143,7 @@ def test_reflections_are_private(learner_client, enrollment, version, make_user)
     """A reflection shows to its author only; another user gets 404 for the step."""
     from django.test import Client
 
-    from courses import services
+    from enrolments.services import learning as services
 
     for step in Step.objects.filter(module__version=version, module__position=1):
         services.complete_step(enrollment, step)
@@ -157,12 +158,12 @@ def test_reflections_are_private(learner_client, enrollment, version, make_user)
 @pytest.mark.django_db
 def test_resume_points_at_first_open_step(learner_client, enrollment, version):
     """After leaving, the course page offers to resume at the first open required step."""
-    from courses import services
+    from enrolments.services import learning as services
 
     intro = Step.objects.get(module__version=version, slug="intro")
     vignette = Step.objects.get(module__version=version, slug="follow")
     services.complete_step(enrollment, intro)
-    page = learner_client.get(reverse("courses:enrollment", args=[enrollment.pk])).content.decode()
+    page = learner_client.get(reverse("enrolments:enrollment", args=[enrollment.pk])).content.decode()
     assert step_url(enrollment, vignette) in page
 
 
@@ -173,7 +174,7 @@ def test_enrollment_page_shows_test_and_certificate_state(learner_client, ready_
 
     ready_enrollment.user.language = "en"
     ready_enrollment.user.save()
-    url = reverse("courses:enrollment", args=[ready_enrollment.pk])
+    url = reverse("enrolments:enrollment", args=[ready_enrollment.pk])
     page = learner_client.get(url).content.decode()
     assert reverse("quizzes:start", args=[ready_enrollment.pk]) in page
     assert reverse("certificates:claim", args=[ready_enrollment.pk]) not in page
@@ -198,7 +199,7 @@ def test_citations_link_to_the_sources_page(learner_client, enrollment):
     intro.data["body"]["de"] = "Siehe [heimes2023]."
     intro.save()
     page = learner_client.get(step_url(enrollment, intro)).content.decode()
-    refs = reverse("courses:references", args=[enrollment.pk])
+    refs = reverse("enrolments:references", args=[enrollment.pk])
     assert f'href="{refs}#ref-heimes2023"' in page
     assert 'id="ref-heimes2023"' in learner_client.get(refs).content.decode()
 
@@ -211,15 +212,15 @@ def test_takeaway_page_and_pdf(learner_client, enrollment, make_user):
     version = enrollment.course_version
     version.takeaways = [{"slug": "checklist", "text": {"de": "# Checkliste\n\n- Wer sieht es?", "en": "# Checklist"}}]
     version.save()
-    page = learner_client.get(reverse("courses:takeaway", args=[enrollment.pk, "checklist"])).content.decode()
+    page = learner_client.get(reverse("enrolments:takeaway", args=[enrollment.pk, "checklist"])).content.decode()
     assert "Wer sieht es?" in page
-    pdf = learner_client.get(reverse("courses:takeaway_pdf", args=[enrollment.pk, "checklist"]))
+    pdf = learner_client.get(reverse("enrolments:takeaway_pdf", args=[enrollment.pk, "checklist"]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     other = Client()
     other.force_login(make_user("other@example.org", "Other"))
-    assert other.get(reverse("courses:takeaway", args=[enrollment.pk, "checklist"])).status_code == 404
-    assert learner_client.get(reverse("courses:takeaway", args=[enrollment.pk, "nope"])).status_code == 404
+    assert other.get(reverse("enrolments:takeaway", args=[enrollment.pk, "checklist"])).status_code == 404
+    assert learner_client.get(reverse("enrolments:takeaway", args=[enrollment.pk, "nope"])).status_code == 404
 
 
 def test_markdown_is_rendered_once_and_linked_per_page():

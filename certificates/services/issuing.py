@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from courses.errors import CourseError
 from courses.i18n import localized
-from courses.models import Accreditation, Enrollment
-from courses.selectors import required_steps_done
-from courses.services import CourseError
-from courses.validity import check_completion_window
+from courses.models import Accreditation
+from enrolments.models import Enrollment
+from enrolments.selectors import required_steps_done
+from enrolments.services.learning import check_completion_window
 from quizzes.models import Attempt
 
 from .. import codes, designs

@@ -12,7 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.validators import normalize_efn, validate_efn
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from organizations import audit
 from organizations.models import OrgAuditEvent
 

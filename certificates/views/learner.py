@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from organizations.models import Organization
 
 from .. import services

@@ -115,8 +115,8 @@ def test_seed_demo_refuses_without_debug(settings):
 @pytest.mark.django_db
 def test_erasure_pseudonymises_and_keeps_records(client, make_user):
     """Erasing an account removes the person's data, memberships and reflections, keeps the enrolment."""
-    from courses import services as course_services
-    from courses.models import Enrollment, Reflection
+    from enrolments.models import Enrollment, Reflection
+    from enrolments.services import learning as course_services
     from organizations.models import Membership, Organization
     from tests.conftest import complete_all_steps
 

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from quizzes.models import Attempt, Option
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,8 +111,8 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
             choose_by_keyboard(page, f"item-{attempt_item.pk}", str(option.pk))
         submit_by_keyboard(page, "main form button[type=submit]")
         axe("result-passed" if passing else "result-failed")
-    page.goto(reverse("courses:evaluation", args=[enrollment.pk]))
-    from courses.evaluation import ITEMS
+    page.goto(reverse("enrolments:evaluation", args=[enrollment.pk]))
+    from enrolments.evaluation import ITEMS
 
     for key, _text in ITEMS:
         choose_by_keyboard(page, key, "4")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Cohort, EnrolmentImport
+from enrolments.models import Cohort, EnrolmentImport
 from tests.browser.conftest import Scanner, log_in
 from tests.browser.test_learner_journey import tab_to
 from tests.organizations.conftest import (  # noqa: F401 - the institutes, people and cohort fixtures
@@ -40,8 +40,8 @@ def test_back_office_pages_pass_axe(page, people, org_a, cohort_a, tmp_path, set
         ("organizations:members", "org-members"),
         ("organizations:invite", "org-invite"),
         ("organizations:settings", "org-settings"),
-        ("courses:cohorts", "org-cohorts"),
-        ("courses:cohort_create", "org-cohort-new"),
+        ("enrolments:cohorts", "org-cohorts"),
+        ("enrolments:cohort_create", "org-cohort-new"),
         ("courses:accreditations", "org-accreditations"),
         ("courses:accreditation_create", "org-accreditation-new"),
     ):
@@ -49,7 +49,7 @@ def test_back_office_pages_pass_axe(page, people, org_a, cohort_a, tmp_path, set
         axe(name)
 
     # The upload: a file with a bad row shows the problem table; the fixed file enrols everyone.
-    page.goto(reverse("courses:cohort_enrol", args=[slug, cohort_a.pk]))
+    page.goto(reverse("enrolments:cohort_enrol", args=[slug, cohort_a.pk]))
     axe("org-enrol")
     rows = learner_rows(3)
     rows[1][1] = "kaputt"
@@ -78,11 +78,11 @@ def test_back_office_pages_pass_axe(page, people, org_a, cohort_a, tmp_path, set
         rows=2000,
         uploaded_by=people[slug]["admin"],
     )
-    page.goto(reverse("courses:enrolment_import", args=[slug, cohort_a.pk, queued.pk]))
+    page.goto(reverse("enrolments:enrolment_import", args=[slug, cohort_a.pk, queued.pk]))
     assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "0"
     axe("org-import-progress")
 
-    page.goto(reverse("courses:cohort", args=[slug, cohort_a.pk]))
+    page.goto(reverse("enrolments:cohort", args=[slug, cohort_a.pk]))
     assert page.locator("svg[role=img]").count() >= 2
     axe("org-dashboard")
 
@@ -105,7 +105,7 @@ def test_admin_journey(page, people, org_a, version, accreditation, tmp_path, se
     axe = Scanner(page)
     log_in(page, people[org_a.slug]["admin"].email)
     slug = org_a.slug
-    page.goto(reverse("courses:cohort_create", args=[slug]))
+    page.goto(reverse("enrolments:cohort_create", args=[slug]))
     page.fill("#id_name", "Herbst")
     page.select_option("#id_course_version", str(version.pk))
     page.select_option("#id_accreditation", str(accreditation.pk))
@@ -133,7 +133,7 @@ def test_admin_journey(page, people, org_a, version, accreditation, tmp_path, se
     assert problems.locator("td", has_text="419").count() >= 1  # row 419 of the file: header + 418
     axe("org-import-refused")
     assert cohort.enrollments.count() == 0, "nothing is written while a row is wrong"
-    page.goto(reverse("courses:cohort_enrol", args=[slug, cohort.pk]))
+    page.goto(reverse("enrolments:cohort_enrol", args=[slug, cohort.pk]))
     rows[417][2] = ""
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(rows))
@@ -146,7 +146,7 @@ def test_admin_journey(page, people, org_a, version, accreditation, tmp_path, se
     axe("org-import-done")
     assert cohort.enrollments.count() == 600
 
-    page.goto(reverse("courses:cohort", args=[slug, cohort.pk]))
+    page.goto(reverse("enrolments:cohort", args=[slug, cohort.pk]))
     assert "600" in page.locator("main").inner_text()
     page.goto(reverse("organizations:exports", args=[slug]))
     page.select_option("#id_kind", "participants")

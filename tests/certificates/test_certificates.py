@@ -130,8 +130,8 @@ def test_dashboard_query_count_is_flat(learner_client, certificate, django_asser
 @pytest.mark.django_db
 def test_required_evaluation_comes_before_the_certificate(passed_enrollment, learner):
     """With the evaluation switched on, issuing waits for it; afterwards it succeeds."""
-    from courses import services as course_services
-    from courses.evaluation import ITEMS
+    from enrolments.evaluation import ITEMS
+    from enrolments.services import learning as course_services
 
     version = passed_enrollment.course_version
     version.require_evaluation = True

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from certificates.models import Certificate
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from organizations.models import Membership
 from quizzes.models import Attempt
 from tests.certificates import independent_verifier as independent
@@ -22,7 +22,7 @@ def test_pass_scan_correct_revoke_and_verify_offline(
     org_version, organization, learner, learner_client, member, signature, tmp_path, django_capture_on_commit_callbacks
 ):
     """Pass → PDF → QR says valid; name corrected → old superseded; revoke → revoked; credential checks offline."""
-    learner_client.post(reverse("courses:enroll", args=[org_version.course.slug]))
+    learner_client.post(reverse("enrolments:enroll", args=[org_version.course.slug]))
     enrollment = Enrollment.objects.get(user=learner)
     complete_all_steps(enrollment)
     learner_client.post(reverse("quizzes:start", args=[enrollment.pk]))

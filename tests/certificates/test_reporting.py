@@ -13,7 +13,7 @@ from accounts.models import User
 from certificates import services
 from certificates.models import AuditEvent, Certificate, ParticipantReport
 from certificates.reporting.eiv import EivClient
-from courses import services as course_services
+from enrolments.services import learning as course_services
 from organizations.models import Membership
 from tests.certificates.conftest import BAD_EFN, pass_final_test
 from tests.certificates.eiv_contract_server import ContractServer

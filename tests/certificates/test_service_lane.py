@@ -42,7 +42,7 @@ def eiv_environment(monkeypatch, version, settings):
 
 def test_worker_signs_and_reports_with_backoff(eiv_environment, celery_worker, make_user, version):  # noqa: F811
     """The worker renders and signs; a 429 from the EIV is retried after a countdown and then reported."""
-    from courses import services as course_services
+    from enrolments.services import learning as course_services
 
     user = make_user("efn@example.org", "Efn Person", efn=VALID_EFN)
     enrollment = course_services.enroll(version, user=user)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from quizzes.models import Attempt
 from tests.conftest import answer_all, complete_all_steps
 
@@ -27,7 +27,7 @@ def test_worker_renders_the_certificate(celery_worker, version, learner, tmp_pat
     """Pass the test through the views; the worker process, not eager mode, renders and stores the PDF."""
     client = Client()
     client.force_login(learner)
-    client.post(reverse("courses:enroll", args=["mini-course"]))
+    client.post(reverse("enrolments:enroll", args=["mini-course"]))
     enrollment = Enrollment.objects.get(user=learner)
     complete_all_steps(enrollment)
     client.post(reverse("quizzes:start", args=[enrollment.pk]))

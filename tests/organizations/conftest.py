@@ -7,8 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from courses import cohorts as cohort_services
-from courses.models import Accreditation, Cohort
+from courses.models import Accreditation
+from enrolments.models import Cohort
+from enrolments.services import cohorts as cohort_services
 from organizations.models import Membership, Organization
 from organizations.services import add_member
 

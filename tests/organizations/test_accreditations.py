@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from courses import accreditations
+from courses.errors import CourseError
 from courses.models import Accreditation, AccreditationSecret, Course, CourseVersion
-from courses.services import CourseError
-from courses.validity import check_completion_window
+from enrolments.services.learning import check_completion_window
 from organizations.models import OrgAuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates import services as certificate_services
-from courses import enrolment_import
-from courses import services as course_services
-from courses.dashboard import cohort_stats, expected_share
-from courses.enrolment_files import check_rows, read_file
-from courses.models import Enrollment, Step
+from courses.models import Step
+from enrolments.dashboard import cohort_stats, expected_share
+from enrolments.models import Enrollment
+from enrolments.services import imports as enrolment_import
+from enrolments.services import learning as course_services
+from enrolments.uploads import check_rows, read_file
 from organizations.charts import Bar, Chart
 from quizzes import services as quiz_services
 from tests.conftest import answer_all, complete_all_steps
@@ -46,7 +47,7 @@ def first_step(enrollment) -> Step:
 def test_dashboard_fills_as_learners_progress(cohort_a, admin_a, admin_client, django_capture_on_commit_callbacks):
     """Enrolled, in progress, completed, passed, certified and module progress follow what learners do."""
     learners = enrol(cohort_a, admin_a, 4)
-    url = reverse("courses:cohort", args=[cohort_a.organization.slug, cohort_a.pk])
+    url = reverse("enrolments:cohort", args=[cohort_a.organization.slug, cohort_a.pk])
     stats = cohort_stats(cohort_a, today=timezone.localdate())
     assert (stats.enrolled, stats.not_started, stats.in_progress, stats.completed) == (4, 4, 0, 0)
     course_services.visit_step(learners[0], first_step(learners[0]))
@@ -96,7 +97,7 @@ def test_dashboard_query_count_does_not_grow_with_the_cohort(
     Budget: session, user, organization, role (4); cohort (1); courses: counts, modules, per learner and
     module (3); quizzes: scores, per item, item principles (3); certificates: totals, list (2).
     """
-    url = reverse("courses:cohort", args=[cohort_a.organization.slug, cohort_a.pk])
+    url = reverse("enrolments:cohort", args=[cohort_a.organization.slug, cohort_a.pk])
     _populate(cohort_a, admin_a, 0, 3)
     with django_assert_num_queries(13):
         small = admin_client.get(url)
@@ -117,6 +118,6 @@ def test_chart_svg_is_labelled_and_escaped():
 
 def test_tutor_dashboard_has_no_admin_actions(people, org_a, cohort_a):
     """Tutors read the dashboard of their cohort but are not offered enrolment or editing."""
-    page = english_client(people[org_a.slug]["tutor"]).get(reverse("courses:cohort", args=[org_a.slug, cohort_a.pk]))
+    page = english_client(people[org_a.slug]["tutor"]).get(reverse("enrolments:cohort", args=[org_a.slug, cohort_a.pk]))
     assert page.status_code == 200
-    assert reverse("courses:cohort_enrol", args=[org_a.slug, cohort_a.pk]) not in page.content.decode()
+    assert reverse("enrolments:cohort_enrol", args=[org_a.slug, cohort_a.pk]) not in page.content.decode()

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from courses.enrolment_files import FileRefused, check_rows, read_file
+from enrolments.uploads import FileRefused, check_rows, read_file
 
 from .conftest import efn_with_check_digit
 

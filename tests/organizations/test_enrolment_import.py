@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from courses import enrolment_import
-from courses import services as course_services
-from courses.models import Enrollment, EnrolmentImport
+from enrolments.models import Enrollment, EnrolmentImport
+from enrolments.services import imports as enrolment_import
+from enrolments.services import learning as course_services
 from organizations.models import Membership, OrgAuditEvent
 
 from .conftest import csv_bytes, learner_rows
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, cohort, content: bytes, name: str = "learners.csv"):
-    url = reverse("courses:cohort_enrol", args=[cohort.organization.slug, cohort.pk])
+    url = reverse("enrolments:cohort_enrol", args=[cohort.organization.slug, cohort.pk])
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
 
@@ -132,7 +132,9 @@ def test_large_file_runs_as_a_task_with_progress(admin_client, cohort_a, setting
     assert response.status_code == 302 and response["Location"].endswith(f"/enrol/{run.pk}/")
     page = admin_client.get(response["Location"])
     assert 'role="progressbar"' in page.content.decode()
-    progress_url = reverse("courses:enrolment_import_progress", args=[cohort_a.organization.slug, cohort_a.pk, run.pk])
+    progress_url = reverse(
+        "enrolments:enrolment_import_progress", args=[cohort_a.organization.slug, cohort_a.pk, run.pk]
+    )
     assert admin_client.get(progress_url).json() == {"status": "queued", "progress": 0, "finished": False}
     with django_capture_on_commit_callbacks(execute=True):
         for callback in callbacks:
@@ -162,7 +164,7 @@ def test_large_invalid_file_lists_errors_on_the_progress_page(
 
 def test_self_enrolment_made_after_reading_joins_the_cohort(cohort_a, admin_a, make_user, version):
     """Planning sees an enrolment made after the file was read: the row is taken into the cohort, not duplicated."""
-    from courses.enrolment_files import check_rows, read_file
+    from enrolments.uploads import check_rows, read_file
 
     rows = check_rows(
         read_file(csv_bytes(learner_rows(2)), "x.csv", max_bytes=10**6, max_rows=10), default_language="de"

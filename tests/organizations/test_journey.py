@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import services as course_services
-from courses.models import Cohort, Enrollment, EnrolmentImport
+from enrolments.models import Cohort, Enrollment, EnrolmentImport
+from enrolments.services import learning as course_services
 from organizations.models import ReportRun
 from tests.conftest import complete_all_steps
 
@@ -26,7 +26,7 @@ def test_institute_runs_a_cohort_and_another_institute_sees_nothing(
     slug = org_a.slug
     today = timezone.localdate()
     response = admin.post(
-        reverse("courses:cohort_create", args=[slug]),
+        reverse("enrolments:cohort_create", args=[slug]),
         {
             "name": "Sommer 2026",
             "course_version": version.pk,
@@ -39,7 +39,7 @@ def test_institute_runs_a_cohort_and_another_institute_sees_nothing(
     )
     assert response.status_code == 302
     cohort = Cohort.objects.get(name="Sommer 2026")
-    enrol_url = reverse("courses:cohort_enrol", args=[slug, cohort.pk])
+    enrol_url = reverse("enrolments:cohort_enrol", args=[slug, cohort.pk])
 
     rows = learner_rows(2000)
     rows[10][1] = "nicht-gültig"
@@ -58,12 +58,12 @@ def test_institute_runs_a_cohort_and_another_institute_sees_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(enrol_url, {"file": SimpleUploadedFile("kohorte.csv", csv_bytes(rows))})
     run = EnrolmentImport.objects.latest("pk")
-    progress = admin.get(reverse("courses:enrolment_import_progress", args=[slug, cohort.pk, run.pk])).json()
+    progress = admin.get(reverse("enrolments:enrolment_import_progress", args=[slug, cohort.pk, run.pk])).json()
     assert progress == {"status": "done", "progress": 100, "finished": True}
     assert "2000 learners enrolled" in admin.get(response["Location"]).content.decode()
     assert Enrollment.objects.filter(cohort=cohort).count() == 2000
 
-    dashboard_url = reverse("courses:cohort", args=[slug, cohort.pk])
+    dashboard_url = reverse("enrolments:cohort", args=[slug, cohort.pk])
     assert '<th scope="row">Completed</th><td>0</td>' in admin.get(dashboard_url).content.decode()
     learners = list(Enrollment.objects.filter(cohort=cohort).order_by("pk")[:3])
     for enrollment in learners:
@@ -83,13 +83,13 @@ def test_institute_runs_a_cohort_and_another_institute_sees_nothing(
     for url in (
         dashboard_url,
         enrol_url,
-        reverse("courses:enrolment_import", args=[slug, cohort.pk, run.pk]),
+        reverse("enrolments:enrolment_import", args=[slug, cohort.pk, run.pk]),
         reverse("organizations:export_detail", args=[slug, export.pk]),
         reverse("organizations:export_download", args=[slug, export.pk]),
-        reverse("courses:cohort", args=[org_b.slug, cohort.pk]),
+        reverse("enrolments:cohort", args=[org_b.slug, cohort.pk]),
         reverse("organizations:export_download", args=[org_b.slug, export.pk]),
-        reverse("courses:enrolment_import", args=[org_b.slug, cohort.pk, run.pk]),
+        reverse("enrolments:enrolment_import", args=[org_b.slug, cohort.pk, run.pk]),
     ):
         assert other.get(url).status_code == 404, url
-    listing = other.get(reverse("courses:cohorts", args=[org_b.slug])).content.decode()
+    listing = other.get(reverse("enrolments:cohorts", args=[org_b.slug])).content.decode()
     assert "Sommer 2026" not in listing

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_cohort_list_query_count(admin_client, org_a, admin_a, make_cohort, django_assert_num_queries):
     """2 or 8 cohorts: session, user, organization, role (4) and the annotated cohort list (1)."""
-    url = reverse("courses:cohorts", args=[org_a.slug])
+    url = reverse("enrolments:cohorts", args=[org_a.slug])
     for index in range(2):
         make_cohort(org_a, admin_a, name=f"K{index}")
     with django_assert_num_queries(5):
@@ -67,7 +67,7 @@ def test_accreditation_list_query_count(admin_client, org_a, admin_a, django_ass
 
 def test_enrol_page_lists_uploads_in_fixed_queries(admin_client, org_a, cohort_a, django_assert_num_queries):
     """The upload page: 4 for the request, cohort, uploads, seats taken (3)."""
-    url = reverse("courses:cohort_enrol", args=[org_a.slug, cohort_a.pk])
+    url = reverse("enrolments:cohort_enrol", args=[org_a.slug, cohort_a.pk])
     with django_assert_num_queries(7):
         assert admin_client.get(url).status_code == 200
 

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from courses.models import Accreditation, Course, CourseVersion, EnrolmentImport
+from courses.models import Accreditation, Course, CourseVersion
+from enrolments.models import EnrolmentImport
 from organizations.models import Invitation, Membership, ReportRun, ReportSchedule
 
 from .conftest import ROLES
@@ -30,13 +31,13 @@ VIEWS = [
     ("organizations:export_download", ["run_id"], "get", {"admin"}),
     ("organizations:schedule_save", [], "post", {"admin"}),
     ("organizations:schedule_delete", ["schedule_id"], "post", {"admin"}),
-    ("courses:cohorts", [], "get", {"admin", "tutor"}),
-    ("courses:cohort_create", [], "get", {"admin"}),
-    ("courses:cohort", ["cohort_id"], "get", {"admin", "tutor"}),
-    ("courses:cohort_edit", ["cohort_id"], "get", {"admin"}),
-    ("courses:cohort_enrol", ["cohort_id"], "get", {"admin"}),
-    ("courses:enrolment_import", ["cohort_id", "import_id"], "get", {"admin"}),
-    ("courses:enrolment_import_progress", ["cohort_id", "import_id"], "get", {"admin"}),
+    ("enrolments:cohorts", [], "get", {"admin", "tutor"}),
+    ("enrolments:cohort_create", [], "get", {"admin"}),
+    ("enrolments:cohort", ["cohort_id"], "get", {"admin", "tutor"}),
+    ("enrolments:cohort_edit", ["cohort_id"], "get", {"admin"}),
+    ("enrolments:cohort_enrol", ["cohort_id"], "get", {"admin"}),
+    ("enrolments:enrolment_import", ["cohort_id", "import_id"], "get", {"admin"}),
+    ("enrolments:enrolment_import_progress", ["cohort_id", "import_id"], "get", {"admin"}),
     ("courses:accreditations", [], "get", {"admin"}),
     ("courses:accreditation_create", [], "get", {"admin"}),
     ("courses:accreditation_edit", ["accreditation_id"], "get", {"admin"}),
@@ -138,9 +139,9 @@ def test_tutor_sees_only_cohorts_they_tutor(people, org_a, make_cohort, cohort_a
     """A tutor of the organization opens their own cohort's dashboard; another cohort answers 404."""
     other = make_cohort(org_a, people[org_a.slug]["admin"], name="Ohne Tutor")
     client = _client(people, org_a.slug, "tutor")
-    assert client.get(reverse("courses:cohort", args=[org_a.slug, cohort_a.pk])).status_code == 200
-    assert client.get(reverse("courses:cohort", args=[org_a.slug, other.pk])).status_code == 404
-    listing = client.get(reverse("courses:cohorts", args=[org_a.slug])).content.decode()
+    assert client.get(reverse("enrolments:cohort", args=[org_a.slug, cohort_a.pk])).status_code == 200
+    assert client.get(reverse("enrolments:cohort", args=[org_a.slug, other.pk])).status_code == 404
+    listing = client.get(reverse("enrolments:cohorts", args=[org_a.slug])).content.decode()
     assert cohort_a.name in listing and other.name not in listing
 
 

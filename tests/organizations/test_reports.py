@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from courses.models import Course, CourseVersion, EvaluationResponse
+from courses.models import Course, CourseVersion
+from enrolments.models import EvaluationResponse
 from organizations import exports, reports
 from organizations.models import OrgAuditEvent, ReportRun, ReportSchedule
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from courses import services as course_services
-from courses.models import Enrollment
+from enrolments.models import Enrollment
+from enrolments.services import learning as course_services
 from quizzes import services
 from quizzes.errors import QuizError
 from quizzes.models import Accommodation

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from courses import services as course_services
 from courses.models import Course
+from enrolments.services import learning as course_services
 from quizzes import analysis, services, tasks
 from quizzes.models import AssessmentStatistic, AttemptItem, ItemStatistic
 from quizzes.statistics import compute_item_analysis

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Enrollment
+from enrolments.models import Enrollment
 from organizations.models import Membership, Organization
 from quizzes import services
 from quizzes.models import Accommodation, Assessment, Attempt, AttemptItem

@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import services as course_services
-from courses.models import Enrollment, Step, StepProgress
+from courses.models import Step
 from courses.packages import import_package, read_package
+from enrolments.models import Enrollment, StepProgress
+from enrolments.services import learning as course_services
 from quizzes import services, tasks
 from quizzes.models import Attempt, AttemptItem, ItemStatistic
 from tests.quizzes.conftest import age, assessment_of, post_data, set_policy

@@ -11,8 +11,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from courses import services as course_services
 from courses.scoring import score_item
+from enrolments.services import learning as course_services
 from quizzes import services
 from quizzes.errors import QuizError
 from quizzes.models import Attempt, AttemptItem

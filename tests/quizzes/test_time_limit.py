@@ -102,7 +102,7 @@ def test_overdue_attempt_is_submitted_on_next_access(learner_client, attempt):
 @pytest.mark.django_db
 def test_periodic_task_submits_overdue_attempts_only(make_user, version, attempt):
     """The beat task submits attempts past limit plus grace and leaves running ones alone."""
-    from courses import services as course_services
+    from enrolments.services import learning as course_services
     from tests.conftest import complete_all_steps
 
     other = course_services.enroll(version, user=make_user("b@example.org", "B"))

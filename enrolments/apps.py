@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentsConfig(AppConfig):
+    name = "enrolments"
+    verbose_name = _("Enrolments")
+
+    def ready(self) -> None:
+        # Cohorts and enrolment reports in the organization back office.
+        from .backoffice import register as register_backoffice
+
+        register_backoffice()
+
+        from accounts import erasure
+
+        from .services.learning import forget_reflections
+
+        erasure.register(forget_reflections)

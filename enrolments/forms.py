@@ -1,0 +1,68 @@
+"""Forms of the organization back office in enrolments: cohorts and enrolment uploads."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from courses import selectors
+from courses.forms import VersionChoiceField
+from courses.models import Accreditation, CourseVersion
+from organizations.models import Organization
+
+from .models import Cohort
+from .services import cohorts
+
+
+class AccreditationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Accreditation) -> str:
+        vnr = f" · VNR {obj.vnr}" if obj.vnr else ""
+        return f"{obj.body} · {obj.course_version.course.slug} v{obj.course_version.number}{vnr}"
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: object) -> str:
+        return f"{obj.name} <{obj.email}>"
+
+
+class CohortForm(forms.ModelForm):
+    course_version = VersionChoiceField(label=_("Course version"), queryset=CourseVersion.objects.none())
+    accreditation = AccreditationChoiceField(
+        label=_("Accreditation"), queryset=Accreditation.objects.none(), required=False
+    )
+    tutors = UserChoiceField(label=_("Tutors"), queryset=get_user_model().objects.none(), required=False)
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "course_version", "accreditation", "starts_on", "ends_on", "seats", "tutors"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course_version"].queryset = selectors.versions_for(organization)
+        self.fields["accreditation"].queryset = selectors.usable_accreditations(organization)
+        self.fields["tutors"].queryset = cohorts.tutor_candidates(organization)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", forms.ValidationError(_("The end lies before the start."), code="order"))
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates the model (with the organization set); skip ModelForm's instance check.
+        pass
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: name, email, optionally efn and language (de or en). First row: the column names. "
+            "EFN and language are used for new accounts only."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )

@@ -1,0 +1,106 @@
+"""
+Cohorts of an organization: which course versions and accreditations it may use, and the services that
+create and change cohorts (each writes an audit row for the organization's admins).
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from courses.selectors import versions_for
+from organizations import audit
+from organizations.models import Membership, Organization, OrgAuditEvent
+
+from ..models import Cohort
+
+COHORT_FIELDS = ["name", "course_version", "accreditation", "starts_on", "ends_on", "seats", "tutors"]
+
+
+def tutor_candidates(organization: Organization) -> QuerySet[Any]:
+    from accounts.models import User
+
+    return User.objects.filter(
+        memberships__organization=organization,
+        memberships__role__in=[Membership.Role.TUTOR, Membership.Role.ADMIN],
+    ).order_by("name")
+
+
+def _check(cohort: Cohort, tutors: list[Any], *, new_version: bool) -> None:
+    if new_version and not versions_for(cohort.organization).filter(pk=cohort.course_version_id).exists():
+        raise ValidationError(
+            {"course_version": _("Choose a published version of this organization's or a public course.")},
+            code="not_available",
+        )
+    if cohort.accreditation_id and cohort.accreditation.course_version_id != cohort.course_version_id:
+        raise ValidationError(
+            {"accreditation": _("This accreditation belongs to another course version.")}, code="wrong_version"
+        )
+    allowed = set(tutor_candidates(cohort.organization).values_list("pk", flat=True))
+    if any(tutor.pk not in allowed for tutor in tutors):
+        raise ValidationError({"tutors": _("Tutors must be tutors or admins of this organization.")}, code="tutor")
+    cohort.full_clean()
+
+
+def _snapshot(cohort: Cohort) -> dict[str, Any]:
+    return audit.snapshot(cohort, COHORT_FIELDS)
+
+
+@transaction.atomic(durable=True)
+def create_cohort(organization: Organization, *, by: Any, tutors: list[Any], **fields: Any) -> Cohort:
+    cohort = Cohort(organization=organization, **fields)
+    _check(cohort, tutors, new_version=True)
+    cohort.save()
+    cohort.tutors.set(tutors)
+    audit.record(
+        organization, actor=by, action=OrgAuditEvent.Action.COHORT_CREATED, target=cohort, after=_snapshot(cohort)
+    )
+    return cohort
+
+
+@transaction.atomic(durable=True)
+def update_cohort(cohort: Cohort, *, by: Any, tutors: list[Any], **fields: Any) -> Cohort:
+    """Change a cohort; version and accreditation stay once learners are enrolled (their enrolments pin both)."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    before = _snapshot(cohort)
+    old_version = cohort.course_version_id
+    if (
+        "course_version" in fields
+        and fields["course_version"].pk != cohort.course_version_id
+        and cohort.enrollments.exists()
+    ):
+        raise ValidationError(
+            {"course_version": _("Learners are enrolled; the course version can no longer change.")},
+            code="version_locked",
+        )
+    if (
+        "accreditation" in fields
+        and getattr(fields["accreditation"], "pk", None) != cohort.accreditation_id
+        and cohort.enrollments.exists()
+    ):
+        raise ValidationError(
+            {"accreditation": _("Learners are enrolled; the accreditation can no longer change.")},
+            code="accreditation_locked",
+        )
+    if "seats" in fields and fields["seats"] is not None and fields["seats"] < cohort.enrollments.count():
+        raise ValidationError(
+            {"seats": _("More learners are enrolled than this number of seats.")}, code="seats_below_enrolled"
+        )
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    _check(cohort, tutors, new_version=cohort.course_version_id != old_version)
+    cohort.save()
+    cohort.tutors.set(tutors)
+    old, new = audit.changed(before, _snapshot(cohort))
+    if new:
+        audit.record(
+            cohort.organization,
+            actor=by,
+            action=OrgAuditEvent.Action.COHORT_CHANGED,
+            target=cohort,
+            before=old,
+            after=new,
+        )
+    return cohort

@@ -1,0 +1,399 @@
+"""
+Bulk enrolment of a cohort from a CSV or XLSX file: validate every row, then write everything in one
+transaction, or nothing.
+
+- Uploading the same file again creates nothing new: rows already enrolled in the cohort are skipped.
+- The cohort row is locked while the plan is made and written, so two uploads cannot overbook the seats.
+- Files above ``ORGANIZATIONS_IMPORT_SYNC_ROWS`` rows run as a task; its progress goes to the cache (the
+  write is one transaction, invisible to other connections until it commits) and the status to the row.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import NewAccount, create_accounts
+from courses.models import CourseVersion
+from courses.validity import refusal_outside_window
+from organizations import audit
+from organizations.models import OrgAuditEvent
+from organizations.services import ensure_learners
+
+from ..models import Cohort, Enrollment, EnrolmentImport
+from ..uploads import CheckedRow, FileRefused, RowError, check_rows, read_file, too_large_message
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1000
+MAX_STORED_ERRORS = 1000
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Plan:
+    """What writing the file would do; ``errors`` empty means it may be written."""
+
+    create: list[CheckedRow] = field(default_factory=list)
+    enrol_user_ids: list[int] = field(default_factory=list)
+    attach_enrollment_ids: list[int] = field(default_factory=list)
+    attach_user_ids: list[int] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def new_seats(self) -> int:
+        return len(self.create) + len(self.enrol_user_ids) + len(self.attach_enrollment_ids)
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    accounts_created: int = 0
+    enrolled: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    learner_ids: list[int] = field(default_factory=list)
+    import_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(errors[0].message if errors else "")
+        self.errors = errors
+
+
+def _file_error(message: str) -> list[RowError]:
+    return [RowError(0, "", message)]
+
+
+def cohort_refusal(cohort: Cohort) -> str | None:
+    """Why the cohort cannot take enrolments now, or None."""
+    today = timezone.localdate()
+    if cohort.course_version.status != CourseVersion.Status.PUBLISHED:
+        return _("This course version is not open for enrolment.")
+    if cohort.ends_on < today:
+        return _("The cohort ended on %(date)s; it takes no more enrolments.") % {"date": cohort.ends_on}
+    if cohort.accreditation is not None:
+        return refusal_outside_window(cohort.accreditation, on=today, action="enrol")
+    return None
+
+
+def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = None) -> Plan:
+    """Decide per row: new account, enrol an account, take a self-enrolment into the cohort, or skip."""
+    result = Plan()
+    by_email = {row.email: row for row in rows}
+    users: dict[str, tuple[int, bool]] = {}
+    emails = list(by_email)
+    for start in range(0, len(emails), CHUNK):
+        chunk = emails[start : start + CHUNK]
+        users.update(
+            {
+                e: (pk, active)
+                for pk, e, active in User.objects.filter(email__in=chunk).values_list("pk", "email", "is_active")
+            }
+        )
+        if progress:
+            progress(10 + 20 * (start + len(chunk)) // max(1, len(emails)))
+    user_ids = [pk for pk, _active in users.values()]
+    enrollments: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(user_ids), CHUNK):
+        for values in Enrollment.objects.filter(
+            course_version_id=cohort.course_version_id, user_id__in=user_ids[start : start + CHUNK]
+        ).values("pk", "user_id", "cohort_id", "cohort__name", "accreditation_id", "status"):
+            enrollments[values["user_id"]] = values
+    for row in rows:
+        if row.email not in users:
+            result.create.append(row)
+            continue
+        user_id, active = users[row.email]
+        existing = enrollments.get(user_id)
+        if not active:
+            result.errors.append(
+                RowError(row.number, "email", _("the account of %(email)s is deactivated.") % {"email": row.email})
+            )
+        elif existing is None:
+            result.enrol_user_ids.append(user_id)
+        elif existing["cohort_id"] == cohort.pk:
+            result.skipped += 1
+        elif existing["cohort_id"] is not None:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    "email",
+                    _("%(email)s is enrolled in this course already, in the cohort “%(cohort)s”.")
+                    % {"email": row.email, "cohort": existing["cohort__name"]},
+                )
+            )
+        elif existing["status"] == Enrollment.Status.COMPLETED or existing["accreditation_id"] not in (
+            None,
+            cohort.accreditation_id,
+        ):
+            result.errors.append(
+                RowError(
+                    row.number,
+                    "email",
+                    _("%(email)s enrolled in this course on their own (completed, or under another accreditation).")
+                    % {"email": row.email},
+                )
+            )
+        else:
+            result.attach_enrollment_ids.append(existing["pk"])
+            result.attach_user_ids.append(user_id)
+    if cohort.seats is not None and not result.errors:
+        taken = Enrollment.objects.filter(cohort=cohort).count()
+        free = max(0, cohort.seats - taken)
+        if result.new_seats > free:
+            result.errors.append(
+                RowError(
+                    0,
+                    "",
+                    _("The file would enrol %(new)d new learners, but the cohort has %(free)d free seats of %(seats)d.")
+                    % {"new": result.new_seats, "free": free, "seats": cohort.seats},
+                )
+            )
+    return result
+
+
+def _create_accounts(rows: list[CheckedRow]) -> list[int]:
+    # New people get an unusable password and set their own through the welcome e-mail's link.
+    created = create_accounts(
+        [NewAccount(email=row.email, name=row.name, efn=row.efn, language=row.language) for row in rows],
+        batch_size=CHUNK,
+    )
+    return [user.pk for user in created]
+
+
+def _write(cohort: Cohort, result: Plan, *, progress: Progress | None) -> tuple[list[int], int]:
+    new_user_ids = _create_accounts(result.create)
+    if progress:
+        progress(60)
+    learner_ids = [*new_user_ids, *result.enrol_user_ids, *result.attach_user_ids]
+    ensure_learners(cohort.organization, user_ids=learner_ids)
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                user_id=user_id,
+                course_version_id=cohort.course_version_id,
+                accreditation_id=cohort.accreditation_id,
+                organization_id=cohort.organization_id,
+                cohort=cohort,
+            )
+            for user_id in [*new_user_ids, *result.enrol_user_ids]
+        ],
+        batch_size=CHUNK,
+    )
+    if progress:
+        progress(85)
+    for start in range(0, len(result.attach_enrollment_ids), CHUNK):
+        chunk = result.attach_enrollment_ids[start : start + CHUNK]
+        Enrollment.objects.filter(pk__in=chunk).update(cohort=cohort, organization_id=cohort.organization_id)
+        Enrollment.objects.filter(pk__in=chunk, accreditation__isnull=True).update(
+            accreditation_id=cohort.accreditation_id
+        )
+    return learner_ids, len(new_user_ids)
+
+
+def enrol_rows(
+    cohort: Cohort,
+    rows: list[CheckedRow],
+    *,
+    by: Any,
+    filename: str,
+    run: EnrolmentImport | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Validate against the database and write, under a lock on the cohort; raise ImportRefused on errors."""
+    with transaction.atomic():
+        cohort = (
+            Cohort.objects.select_for_update(of=("self",))
+            .select_related("organization", "course_version", "accreditation")
+            .get(pk=cohort.pk)
+        )
+        refusal = cohort_refusal(cohort)
+        if refusal:
+            raise ImportRefused(_file_error(refusal))
+        result = plan(cohort, rows, progress=progress)
+        if result.errors:
+            raise ImportRefused(result.errors)
+        learner_ids, created = _write(cohort, result, progress=progress)
+        outcome = Outcome(
+            rows=len(rows),
+            accounts_created=created,
+            enrolled=len(learner_ids),
+            skipped=result.skipped,
+            learner_ids=learner_ids,
+        )
+        now = timezone.now()
+        if run is None:
+            run = EnrolmentImport.objects.create(
+                organization=cohort.organization,
+                cohort=cohort,
+                uploaded_by=by,
+                filename=filename[:255],
+                sha256="",
+                status=EnrolmentImport.Status.DONE,
+            )
+        EnrolmentImport.objects.filter(pk=run.pk).update(
+            rows=len(rows),
+            status=EnrolmentImport.Status.DONE,
+            progress=100,
+            accounts_created=created,
+            enrolled=len(learner_ids),
+            skipped=result.skipped,
+            learner_ids=learner_ids,
+            finished_at=now,
+        )
+        outcome.import_id = run.pk
+        audit.record(
+            cohort.organization,
+            actor=by,
+            action=OrgAuditEvent.Action.ENROLLED,
+            target=cohort,
+            after={
+                "file": filename,
+                "rows": len(rows),
+                "accounts_created": created,
+                "enrolled": len(learner_ids),
+                "already_enrolled": result.skipped,
+            },
+        )
+        from ..tasks import notify_enrolment_import_task
+
+        transaction.on_commit(lambda: notify_enrolment_import_task.delay(run.pk))
+    return outcome
+
+
+def refuse_oversize(size: int) -> Outcome | None:
+    """Refuse a too large upload before reading it into memory."""
+    limit = settings.ORGANIZATIONS_IMPORT_MAX_BYTES
+    return Outcome(errors=_file_error(too_large_message(size, limit))) if size > limit else None
+
+
+def import_upload(cohort: Cohort, *, content: bytes, filename: str, by: Any) -> Outcome | EnrolmentImport:
+    """Read and check an upload; small files are written at once, large ones are handed to a task."""
+    try:
+        source = read_file(
+            content,
+            filename,
+            max_bytes=settings.ORGANIZATIONS_IMPORT_MAX_BYTES,
+            max_rows=settings.ORGANIZATIONS_IMPORT_MAX_ROWS,
+        )
+    except FileRefused as refused:
+        return Outcome(errors=_file_error(refused.message))
+    if len(source) > settings.ORGANIZATIONS_IMPORT_SYNC_ROWS:
+        return queue_import(cohort, content=content, filename=filename, by=by, rows=len(source))
+    checked = check_rows(source, default_language=cohort.organization.default_language)
+    if checked.errors:
+        return Outcome(rows=len(source), errors=checked.errors)
+    try:
+        return enrol_rows(cohort, checked.rows, by=by, filename=filename)
+    except ImportRefused as refused:
+        return Outcome(rows=len(source), errors=refused.errors)
+
+
+@transaction.atomic
+def queue_import(cohort: Cohort, *, content: bytes, filename: str, by: Any, rows: int) -> EnrolmentImport:
+    run = EnrolmentImport(
+        organization=cohort.organization,
+        cohort=cohort,
+        uploaded_by=by,
+        filename=filename[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        rows=rows,
+    )
+    run.file.save("upload.bin", ContentFile(content), save=False)
+    run.save()
+    from ..tasks import run_enrolment_import_task
+
+    transaction.on_commit(lambda: run_enrolment_import_task.delay(run.pk))
+    return run
+
+
+def progress_key(import_id: int) -> str:
+    return f"courses:enrolment-import:{import_id}:progress"
+
+
+def current_progress(run: EnrolmentImport) -> int:
+    """The progress a poll should show: the task's latest figure from the cache, or the stored one."""
+    if run.status in {EnrolmentImport.Status.QUEUED, EnrolmentImport.Status.RUNNING}:
+        return max(run.progress, int(cache.get(progress_key(run.pk), 0)))
+    return 100
+
+
+def _check_and_enrol(run: EnrolmentImport, *, progress: Progress) -> list[RowError]:
+    with run.file.open("rb") as handle:
+        content = handle.read()
+    try:
+        source = read_file(
+            content,
+            run.filename,
+            max_bytes=settings.ORGANIZATIONS_IMPORT_MAX_BYTES,
+            max_rows=settings.ORGANIZATIONS_IMPORT_MAX_ROWS,
+        )
+    except FileRefused as refused:
+        return _file_error(refused.message)
+    progress(5)
+    checked = check_rows(source, default_language=run.cohort.organization.default_language)
+    if checked.errors:
+        return checked.errors
+    try:
+        enrol_rows(run.cohort, checked.rows, by=run.uploaded_by, filename=run.filename, run=run, progress=progress)
+    except ImportRefused as refused:
+        return refused.errors
+    return []
+
+
+def run_import(import_id: int) -> str:
+    """The task's body: read the stored file, check, write; keep the errors on the row if refused."""
+    claimed = EnrolmentImport.objects.filter(pk=import_id, status=EnrolmentImport.Status.QUEUED).update(
+        status=EnrolmentImport.Status.RUNNING, progress=1
+    )
+    if not claimed:
+        return "skipped"
+    run = EnrolmentImport.objects.select_related("cohort__organization", "uploaded_by").get(pk=import_id)
+    language = getattr(run.uploaded_by, "language", "") or run.cohort.organization.default_language
+
+    def progress(percent: int) -> None:
+        cache.set(progress_key(import_id), percent, timeout=3600)
+
+    errors: list[RowError] = []
+    try:
+        with translation.override(language):
+            errors = _check_and_enrol(run, progress=progress)
+    except Exception:
+        logger.exception("Enrolment import %s failed", import_id)
+        EnrolmentImport.objects.filter(pk=import_id).update(
+            status=EnrolmentImport.Status.FAILED, progress=100, finished_at=timezone.now()
+        )
+        return "failed"
+    finally:
+        run.file.delete(save=False)
+        EnrolmentImport.objects.filter(pk=import_id).update(file="")
+        cache.delete(progress_key(import_id))
+    if errors:
+        EnrolmentImport.objects.filter(pk=import_id).update(
+            status=EnrolmentImport.Status.INVALID,
+            progress=100,
+            errors=[{"row": e.row, "column": e.column, "message": e.message} for e in errors[:MAX_STORED_ERRORS]],
+            error_count=len(errors),
+            finished_at=timezone.now(),
+        )
+        from ..tasks import notify_enrolment_import_task
+
+        transaction.on_commit(lambda: notify_enrolment_import_task.delay(import_id))
+        return "invalid"
+    return "done"

@@ -1,0 +1,212 @@
+"""Writes of a learner's enrolment: enrolment, step progress, vignette choices, reflections, formative checks."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses import vignettes
+from courses.errors import CourseError
+from courses.models import Accreditation, CourseVersion, Step
+from courses.scoring import score_item
+from courses.validity import refusal_outside_window
+
+from .. import evaluation
+from ..models import Enrollment, EvaluationResponse, Reflection, StepProgress, VignetteChoice
+
+
+@transaction.atomic
+def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | None = None) -> Enrollment:
+    """Enrol the user in a version (idempotent: enrolling twice returns the same enrolment)."""
+    if version.status != CourseVersion.Status.PUBLISHED:
+        raise CourseError(_("This course version is not open for enrolment."), code="not_published")
+    if accreditation is None:
+        accreditation = version.accreditations.filter(is_default=True).first()
+    if accreditation is not None:
+        refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol")
+        if refusal:
+            raise CourseError(refusal, code="outside_validity")
+    try:
+        with transaction.atomic():
+            enrollment, _created = Enrollment.objects.get_or_create(
+                user=user, course_version=version, defaults={"accreditation": accreditation}
+            )
+    except IntegrityError:
+        # A concurrent request created it between our read and write.
+        enrollment = Enrollment.objects.get(user=user, course_version=version)
+    return enrollment
+
+
+def _progress(enrollment: Enrollment, step: Step) -> StepProgress:
+    progress, _created = StepProgress.objects.get_or_create(enrollment=enrollment, step=step)
+    return progress
+
+
+IDLE_CAP = timedelta(minutes=5)
+HEARTBEAT_CAP = timedelta(seconds=90)
+
+
+def visit_step(enrollment: Enrollment, step: Step, *, now: datetime | None = None) -> None:
+    """Remember where the learner is (for resuming) and account active time on the step they came from."""
+    now = now or timezone.now()
+    previous_id = enrollment.last_step_id
+    if previous_id is not None:
+        _add_active_time(enrollment, previous_id, now=now, cap=IDLE_CAP)
+    StepProgress.objects.get_or_create(enrollment=enrollment, step=step)
+    StepProgress.objects.filter(enrollment=enrollment, step=step).update(last_seen_at=now)
+    if previous_id != step.pk:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_step=step)
+        enrollment.last_step = step
+
+
+def heartbeat(enrollment: Enrollment, step: Step, *, now: datetime | None = None) -> None:
+    """A visible, active page says it is still being read; gaps longer than the cap count only up to it."""
+    now = now or timezone.now()
+    _add_active_time(enrollment, step.pk, now=now, cap=HEARTBEAT_CAP)
+    StepProgress.objects.filter(enrollment=enrollment, step=step).update(last_seen_at=now)
+
+
+def _add_active_time(enrollment: Enrollment, step_id: int, *, now: datetime, cap: timedelta) -> None:
+    progress = StepProgress.objects.filter(enrollment=enrollment, step_id=step_id).only("pk", "last_seen_at").first()
+    if progress is None or progress.last_seen_at is None or progress.last_seen_at > now:
+        return
+    seconds = int(min(now - progress.last_seen_at, cap).total_seconds())
+    if seconds:
+        StepProgress.objects.filter(pk=progress.pk).update(
+            active_seconds=F("active_seconds") + seconds, last_seen_at=now
+        )
+
+
+@transaction.atomic
+def complete_step(enrollment: Enrollment, step: Step) -> StepProgress:
+    progress = _progress(enrollment, step)
+    if progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+    return progress
+
+
+def vignette_path(enrollment: Enrollment, step: Step, path: int) -> dict[str, vignettes.Answer]:
+    return {
+        c.node: vignettes.Answer(c.option, c.correct)
+        for c in VignetteChoice.objects.filter(enrollment=enrollment, step=step, path=path)
+    }
+
+
+def current_path_number(enrollment: Enrollment, step: Step) -> int:
+    path = StepProgress.objects.filter(enrollment=enrollment, step=step).values_list("path", flat=True).first()
+    return path or 1
+
+
+@transaction.atomic
+def choose(enrollment: Enrollment, step: Step, *, node: str, selected: list[str]) -> VignetteChoice:
+    """Record the learner's answer at the node the current path waits on; anything else is refused."""
+    graph = step.data
+    path = current_path_number(enrollment, step)
+    answers = vignette_path(enrollment, step, path)
+    state = vignettes.walk(graph, answers)
+    if state.pending != node:
+        raise CourseError(_("This decision is not open on your current path."), code="not_pending")
+    spec = graph["nodes"][node]
+    if spec["type"] == "decision":
+        option_ids = {o["id"] for o in spec["options"]}
+        if len(selected) != 1 or selected[0] not in option_ids:
+            raise CourseError(_("Choose one of the options shown."), code="invalid_option")
+        option, correct = selected[0], None
+    else:
+        item = step.formative_items()[spec["item"]]
+        option_ids = {o["id"] for o in item["options"]}
+        if not selected or not set(selected) <= option_ids:
+            raise CourseError(_("Choose an answer from the options shown."), code="invalid_option")
+        option, correct = ",".join(sorted(selected)), score_item(item, selected) == 1.0
+    try:
+        with transaction.atomic():
+            choice = VignetteChoice.objects.create(
+                enrollment=enrollment, step=step, path=path, node=node, option=option, correct=correct
+            )
+    except IntegrityError:
+        # A double click: the first request already answered this node on this path.
+        raise CourseError(_("This decision is not open on your current path."), code="not_pending") from None
+    if vignettes.walk(graph, {**answers, node: vignettes.Answer(choice.option, choice.correct)}).finished:
+        complete_step(enrollment, step)
+    return choice
+
+
+@transaction.atomic
+def restart_vignette(enrollment: Enrollment, step: Step) -> int:
+    """Start another path; earlier paths stay stored and are shown in the debrief."""
+    progress = _progress(enrollment, step)
+    if VignetteChoice.objects.filter(enrollment=enrollment, step=step, path=progress.path).exists():
+        progress.path += 1
+        progress.save(update_fields=["path"])
+    return progress.path
+
+
+@transaction.atomic
+def save_reflection(enrollment: Enrollment, step: Step, *, text: str) -> Reflection:
+    text = text.strip()
+    if not text:
+        raise CourseError(_("Write a few words before saving."), code="empty")
+    reflection, _created = Reflection.objects.update_or_create(
+        enrollment=enrollment, step=step, defaults={"text": text}
+    )
+    complete_step(enrollment, step)
+    return reflection
+
+
+@transaction.atomic
+def answer_check(enrollment: Enrollment, step: Step, *, answers: dict[str, list[str]]) -> StepProgress:
+    """Store a formative module check; it is ungraded and completes the step once every item is answered."""
+    items = step.formative_items()
+    for item_id, selected in answers.items():
+        listed = item_id in step.data["items"] and item_id in items
+        option_ids = {o["id"] for o in items[item_id]["options"]} if listed else set()
+        if not listed or not selected or not set(selected) <= option_ids:
+            raise CourseError(_("An answer refers to an option that is not part of this check."), code="invalid_option")
+    missing = [item_id for item_id in step.data["items"] if item_id not in answers]
+    if missing:
+        raise CourseError(_("Answer every question of the check."), code="incomplete")
+    progress = _progress(enrollment, step)
+    progress.answers = {item_id: sorted(selected) for item_id, selected in answers.items()}
+    progress.completed_at = progress.completed_at or timezone.now()
+    progress.save(update_fields=["answers", "completed_at"])
+    return progress
+
+
+@transaction.atomic
+def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], comment: str = "") -> EvaluationResponse:
+    """Store the evaluation anonymously and mark the enrolment as evaluated; once per enrolment."""
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
+    if enrollment.evaluated_at is not None:
+        raise CourseError(_("You have submitted the evaluation already. Thank you!"), code="evaluated")
+    keys = {key for key, _text in evaluation.ITEMS}
+    values = {value for value, _label in evaluation.LIKERT}
+    if set(answers) != keys or not set(answers.values()) <= values:
+        raise CourseError(_("Answer every statement on the scale shown."), code="incomplete")
+    now = timezone.now()
+    response = EvaluationResponse.objects.create(
+        course_version_id=enrollment.course_version_id,
+        answers=answers,
+        comment=comment.strip()[:4000],
+        submitted_month=now.date().replace(day=1),
+    )
+    enrollment.evaluated_at = now
+    enrollment.save(update_fields=["evaluated_at"])
+    return response
+
+
+def forget_reflections(user: Any, *, by: Any) -> None:
+    """Erasure hook: reflections are private notes, not records, so they go with the person."""
+    Reflection.objects.filter(enrollment__user=user).delete()
+
+
+def check_completion_window(enrollment: Enrollment, *, on: date | None = None) -> None:
+    """Raise ``CourseError(code="outside_validity")`` when completing today falls outside the window."""
+    if enrollment.accreditation_id is None:
+        return
+    message = refusal_outside_window(enrollment.accreditation, on=on or timezone.localdate(), action="complete")
+    if message:
+        raise CourseError(message, code="outside_validity")

@@ -1,0 +1,288 @@
+"""The learner's side of an enrolment: enrol, the outline, the step player, take-aways and reflections."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses import vignettes
+from courses.models import CourseVersion, Step
+
+from .. import panels, selectors
+from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
+from ..services import learning as services
+
+
+@login_required
+@require_POST
+def enroll(request: HttpRequest, slug: str) -> HttpResponse:
+    version = CourseVersion.objects.current().filter(course__slug=slug).first()
+    if version is None:
+        raise Http404
+    try:
+        enrollment = services.enroll(version, user=request.user)
+    except services.CourseError as error:
+        messages.error(request, error.messages[0])
+        return redirect("courses:course", slug=slug)
+    return redirect(enrollment)
+
+
+def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
+    # Another learner's enrolment answers 404, exactly like a missing one.
+    return get_object_or_404(Enrollment.objects.with_version(), pk=enrollment_id, user=request.user)
+
+
+@login_required
+def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    outline = selectors.outline(enrollment)
+    return render(
+        request,
+        "enrolments/enrollment.html",
+        {
+            "enrollment": enrollment,
+            "outline": outline,
+            "resume": outline.resume_step(),
+            "panels": panels.panels_for(request, enrollment, outline),
+            "profile": selectors.principle_profile(enrollment),
+            "minutes": selectors.active_minutes(enrollment),
+            "completion_problems": selectors.completion_problems(enrollment),
+        },
+    )
+
+
+def _step_url(enrollment: Enrollment, step: Step, anchor: str = "") -> str:
+    return reverse("enrolments:step", args=[enrollment.pk, step.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = get_object_or_404(
+        Step.objects.select_related("module"), pk=step_id, module__version=enrollment.course_version_id
+    )
+    outline = selectors.outline(enrollment)
+    if not outline.is_unlocked(step):
+        messages.warning(request, _("This module opens when you have completed the previous one."))
+        return redirect(enrollment)
+    error = None
+    if request.method == "POST":
+        try:
+            response = _handle_post(request, enrollment, step, outline)
+        except services.CourseError as exc:
+            error = exc.messages[0]
+            response = None
+        except (KeyError, ValueError):
+            return HttpResponseBadRequest("Malformed request.")
+        if response is not None:
+            return response
+    services.visit_step(enrollment, step)
+    previous, following = outline.neighbours(step)
+    context = {
+        "enrollment": enrollment,
+        "outline": outline,
+        "step": step,
+        "module_state": outline.state_of(step),
+        "previous": previous,
+        "next": following,
+        "error": error,
+        "done": step.pk in outline.state_of(step).done,
+        "references_url": reverse("enrolments:references", args=[enrollment.pk]),
+    }
+    context.update(_kind_context(enrollment, step))
+    status = 400 if error else 200
+    return render(request, f"enrolments/steps/{step.kind}.html", context, status=status)
+
+
+def _handle_post(
+    request: HttpRequest, enrollment: Enrollment, step: Step, outline: selectors.Outline
+) -> HttpResponse | None:
+    action = request.POST.get("action", "complete")
+    _previous, following = outline.neighbours(step)
+    after = _step_url(enrollment, following) if following else enrollment.get_absolute_url()
+    if step.kind in {Step.Kind.TEXT, Step.Kind.MEDIA} and action == "complete":
+        services.complete_step(enrollment, step)
+        return redirect(after)
+    if step.kind == Step.Kind.VIGNETTE:
+        if action == "restart":
+            services.restart_vignette(enrollment, step)
+            return redirect(_step_url(enrollment, step))
+        if action == "choose":
+            node = request.POST["node"]
+            services.choose(enrollment, step, node=node, selected=request.POST.getlist("option"))
+            return redirect(_step_url(enrollment, step, anchor="latest"))
+        if action == "reflect":
+            services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
+            return redirect(_step_url(enrollment, step, anchor="reflection"))
+    if step.kind == Step.Kind.REFLECTION and action == "reflect":
+        services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
+        return redirect(after)
+    if step.kind == Step.Kind.CHECK and action == "check":
+        answers = {
+            item_id: request.POST.getlist(f"item-{item_id}")
+            for item_id in step.data["items"]
+            if request.POST.getlist(f"item-{item_id}")
+        }
+        services.answer_check(enrollment, step, answers=answers)
+        return redirect(_step_url(enrollment, step, anchor="results"))
+    return HttpResponseBadRequest("Unknown action.")
+
+
+def _kind_context(enrollment: Enrollment, step: Step) -> dict:
+    if step.kind == Step.Kind.VIGNETTE:
+        return _vignette_context(enrollment, step)
+    if step.kind == Step.Kind.REFLECTION:
+        reflection = Reflection.objects.filter(enrollment=enrollment, step=step).first()
+        return {"reflection": reflection}
+    if step.kind == Step.Kind.CHECK:
+        progress = StepProgress.objects.filter(enrollment=enrollment, step=step).first()
+        answers = progress.answers if progress else {}
+        formative = step.formative_items()
+        items = [
+            {"id": item_id, "item": formative[item_id], "selected": answers.get(item_id, [])}
+            for item_id in step.data["items"]
+        ]
+        return {"items": items, "answered": bool(answers)}
+    return {}
+
+
+def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
+    graph = step.data
+    choices = list(VignetteChoice.objects.filter(enrollment=enrollment, step=step))
+    progress = StepProgress.objects.filter(enrollment=enrollment, step=step).first()
+    current = progress.path if progress else 1
+    paths: dict[int, dict[str, vignettes.Answer]] = {}
+    for choice in choices:
+        paths.setdefault(choice.path, {})[choice.node] = vignettes.Answer(choice.option, choice.correct)
+    path = paths.get(current, {})
+    state = vignettes.walk(graph, path)
+    transcript = []
+    for node_id in state.visited:
+        node = graph["nodes"][node_id]
+        entry = {"id": node_id, "node": node, "answer": path.get(node_id)}
+        if node["type"] == "decision" and entry["answer"]:
+            entry["option"] = next(o for o in node["options"] if o["id"] == entry["answer"].option)
+        if node.get("item"):
+            entry["item"] = step.formative_items()[node["item"]]
+            if entry["answer"]:
+                entry["selected"] = entry["answer"].option.split(",")
+        transcript.append(entry)
+    earlier = []
+    for number in sorted(paths):
+        if number == current:
+            continue
+        labels = []
+        for node_id, answer in paths[number].items():
+            node = graph["nodes"][node_id]
+            if node["type"] == "decision":
+                option = next((o for o in node["options"] if o["id"] == answer.option), None)
+                if option:
+                    labels.append(option["label"])
+        earlier.append({"number": number, "labels": labels})
+    reflection = None
+    if graph.get("reflection"):
+        reflection = Reflection.objects.filter(enrollment=enrollment, step=step).first()
+    return {
+        "transcript": transcript,
+        "pending": state.pending,
+        "finished": state.finished,
+        "earlier_paths": earlier,
+        "path_number": current,
+        "reflection": reflection,
+    }
+
+
+@login_required
+def references(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    version = enrollment.course_version
+    return render(request, "enrolments/references.html", {"enrollment": enrollment, "version": version})
+
+
+def _takeaway(enrollment: Enrollment, slug: str) -> dict:
+    takeaway = next((t for t in enrollment.course_version.takeaways if t["slug"] == slug), None)
+    if takeaway is None:
+        raise Http404
+    return takeaway
+
+
+@login_required
+def takeaway(request: HttpRequest, enrollment_id: int, slug: str) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    return render(
+        request, "enrolments/takeaway.html", {"enrollment": enrollment, "takeaway": _takeaway(enrollment, slug)}
+    )
+
+
+@login_required
+def takeaway_pdf(request: HttpRequest, enrollment_id: int, slug: str) -> HttpResponse:
+    """The take-away as a printable PDF, rendered on request (it is course content, not a record)."""
+    from weasyprint import HTML
+
+    enrollment = _own_enrollment(request, enrollment_id)
+    item = _takeaway(enrollment, slug)
+    html = render_to_string("enrolments/takeaway_print.html", {"takeaway": item}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="haltung-{slug}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def heartbeat(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpResponse:
+    """Sent by the step page every 30 s while it is visible and in use; adds capped active time."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = get_object_or_404(Step, pk=step_id, module__version=enrollment.course_version_id)
+    services.heartbeat(enrollment, step)
+    return HttpResponse(status=204)
+
+
+@login_required
+def reflection_log(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = _own_enrollment(request, enrollment_id)
+    return render(request, "enrolments/reflections.html", _reflection_context(enrollment))
+
+
+@login_required
+def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """The learner's CPD reflection log as a PDF (UK BACP/HCPC practice), for their own records."""
+    from weasyprint import HTML
+
+    enrollment = _own_enrollment(request, enrollment_id)
+    html = render_to_string("enrolments/reflections_print.html", _reflection_context(enrollment), request=request)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="haltung-reflection-log-{enrollment.pk}.pdf"'
+    return response
+
+
+def _reflection_context(enrollment: Enrollment) -> dict:
+    reflections = (
+        Reflection.objects.filter(enrollment=enrollment)
+        .select_related("step__module")
+        .order_by("step__module__position", "step__position")
+    )
+    entries = []
+    for reflection in reflections:
+        step = reflection.step
+        prompt = step.data.get("prompt") or step.data.get("reflection") or {}
+        entries.append({"reflection": reflection, "step": step, "prompt": prompt})
+    return {"enrollment": enrollment, "entries": entries, "user": enrollment.user}
+
+
+@login_required
+def media(request: HttpRequest, enrollment_id: int, step_id: int, name: str) -> HttpResponse:
+    """Serve a media step's files to learners enrolled in its version."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = get_object_or_404(Step, pk=step_id, kind=Step.Kind.MEDIA, module__version=enrollment.course_version_id)
+    stored = step.data.get("files", {}).get(name)
+    if not stored or not default_storage.exists(stored):
+        raise Http404
+    return FileResponse(default_storage.open(stored, "rb"), content_type=mimetypes.guess_type(name)[0])

@@ -1,0 +1,197 @@
+"""The courses app in full: time on task, evaluation, principle profile, reflection log, media, privacy."""
+
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Step
+from courses.packages import InvalidPackage, import_package, read_package
+from enrolments import selectors
+from enrolments.evaluation import ITEMS
+from enrolments.models import EvaluationResponse, StepProgress
+from enrolments.services import learning as services
+from organizations.models import Membership, Organization
+from tests.conftest import MINI_COURSE, complete_all_steps
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def step(version, slug):
+    return Step.objects.get(module__version=version, slug=slug)
+
+
+@pytest.mark.django_db
+def test_active_time_counts_gaps_up_to_the_cap(enrollment, version):
+    """Moving between steps adds the time spent on the step left, but never more than the idle cap."""
+    intro, vignette = step(version, "intro"), step(version, "follow")
+    start = timezone.now()
+    services.visit_step(enrollment, intro, now=start)
+    services.visit_step(enrollment, vignette, now=start + timedelta(minutes=3))
+    services.visit_step(enrollment, intro, now=start + timedelta(hours=2))  # a long break on the vignette
+    progress = {p.step_id: p.active_seconds for p in StepProgress.objects.filter(enrollment=enrollment)}
+    assert progress[intro.pk] == 180
+    assert progress[vignette.pk] == int(services.IDLE_CAP.total_seconds())
+
+
+@pytest.mark.django_db
+def test_heartbeat_extends_reading_time(learner_client, enrollment, version):
+    """Heartbeats from a visible page add time in capped slices."""
+    intro = step(version, "intro")
+    start = timezone.now()
+    services.visit_step(enrollment, intro, now=start)
+    for minute in range(1, 11):
+        services.heartbeat(enrollment, intro, now=start + timedelta(seconds=30 * minute))
+    assert StepProgress.objects.get(enrollment=enrollment, step=intro).active_seconds == 300
+    response = learner_client.post(reverse("enrolments:heartbeat", args=[enrollment.pk, intro.pk]))
+    assert response.status_code == 204
+
+
+@pytest.mark.django_db
+def test_evaluation_is_anonymous_and_once(learner_client, ready_enrollment):
+    """The answers are stored without a link to the learner; a second submission is refused."""
+    url = reverse("enrolments:evaluation", args=[ready_enrollment.pk])
+    data = {key: "4" for key, _text in ITEMS} | {"comment": "Gute Fälle."}
+    assert learner_client.post(url, data).status_code == 302
+    response = EvaluationResponse.objects.get()
+    assert response.answers == {key: 4 for key, _text in ITEMS}
+    assert response.submitted_month.day == 1
+    assert not {f.name for f in EvaluationResponse._meta.get_fields()} & {"enrollment", "user"}
+    ready_enrollment.refresh_from_db()
+    assert ready_enrollment.evaluated_at is not None
+    with pytest.raises(services.CourseError):
+        services.submit_evaluation(ready_enrollment, answers={key: 4 for key, _text in ITEMS})
+    assert EvaluationResponse.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_incomplete_evaluation_is_refused(learner_client, ready_enrollment):
+    """Every statement needs an answer on the scale; nothing is stored otherwise."""
+    url = reverse("enrolments:evaluation", args=[ready_enrollment.pk])
+    assert learner_client.post(url, {"relevance": "4"}).status_code == 400
+    assert learner_client.post(url, {key: "9" for key, _text in ITEMS}).status_code == 400
+    assert not EvaluationResponse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_required_evaluation_is_a_completion_problem(ready_enrollment):
+    """With the evaluation switched on, completion waits for it."""
+    version = ready_enrollment.course_version
+    assert selectors.completion_problems(ready_enrollment) == []
+    version.require_evaluation = True
+    version.save()
+    assert len(selectors.completion_problems(ready_enrollment)) == 1
+    services.submit_evaluation(ready_enrollment, answers={key: 5 for key, _text in ITEMS})
+    ready_enrollment.refresh_from_db()
+    assert selectors.completion_problems(ready_enrollment) == []
+
+
+@pytest.mark.django_db
+def test_evaluation_results_for_staff_only(client, learner_client, ready_enrollment, make_user):
+    """Aggregates show to staff; learners get 404."""
+    services.submit_evaluation(ready_enrollment, answers={key: 5 for key, _text in ITEMS})
+    url = reverse("enrolments:evaluation_results", args=["mini-course"])
+    assert learner_client.get(url).status_code == 404
+    client.force_login(make_user("staff@example.org", "Staff", is_staff=True, language="en"))
+    page = client.get(url).content.decode()
+    assert "1 evaluation" in page
+
+
+@pytest.mark.django_db
+def test_principle_profile_counts_decisions_and_answers(ready_enrollment):
+    """Decisions count for their option's principles; formative answers count right or wrong."""
+    profile = {row.principle.slug: row for row in selectors.principle_profile(ready_enrollment)}
+    # 'decline' carries abstinence and autonomy; the embedded item and the check item are about abstinence.
+    assert profile["abstinence"].decisions == 1
+    assert profile["autonomy"].decisions == 1
+    assert (profile["abstinence"].correct, profile["abstinence"].answered) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_reflection_log_page_and_pdf(learner_client, ready_enrollment):
+    """The learner reads and downloads their own reflections."""
+    page = learner_client.get(reverse("enrolments:reflections", args=[ready_enrollment.pk])).content.decode()
+    assert "I keep my accounts apart." in page
+    pdf = learner_client.get(reverse("enrolments:reflections_pdf", args=[ready_enrollment.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_organization_admin_never_sees_reflections(ready_enrollment):
+    """An admin of the learner's organization gets 404 for the learner's reflections and steps."""
+    from accounts.models import User
+
+    organization = Organization.objects.create(name="Institut", slug="institut")
+    ready_enrollment.organization = organization
+    ready_enrollment.save()
+    Membership.objects.create(organization=organization, user=ready_enrollment.user, role="learner")
+    admin = User.objects.create_user("admin@example.org", "pw-pw-pw-pw", name="Admin")
+    Membership.objects.create(organization=organization, user=admin, role="admin")
+    client = Client()
+    client.force_login(admin)
+    reflection_step = step(ready_enrollment.course_version, "reflect")
+    assert client.get(reverse("enrolments:reflections", args=[ready_enrollment.pk])).status_code == 404
+    assert client.get(reverse("enrolments:reflections_pdf", args=[ready_enrollment.pk])).status_code == 404
+    assert client.get(reverse("enrolments:step", args=[ready_enrollment.pk, reflection_step.pk])).status_code == 404
+
+
+def test_principles_page(client, db, version):
+    """The taxonomy is public with names and definitions in the active language."""
+    page = client.get(reverse("courses:principles"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Abstinence" in page and "Not meeting one&#x27;s own needs." in page
+
+
+@pytest.fixture
+def media_package(tmp_path):
+    target = tmp_path / "mini-course"
+    shutil.copytree(MINI_COURSE, target)
+    (target / "media").mkdir()
+    (target / "media" / "feed.png").write_bytes(PNG)
+    path = target / "modules" / "02-two.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  - kind: reflection",
+            '  - kind: media\n    slug: pic\n    title: {de: "Bild", en: "Picture"}\n    image: media/feed.png\n'
+            '    alt: {de: "Ein Feed", en: "A feed"}\n  - kind: reflection',
+        )
+    )
+    return target
+
+
+@pytest.mark.django_db
+def test_media_step_serves_its_image_to_enrolled_learners(media_package, learner, make_user):
+    """An imported image is stored and served with its alt text, to the enrolled learner only."""
+    version = import_package(read_package(media_package)).version
+    enrollment = services.enroll(version, user=learner)
+    complete_all_steps(enrollment)
+    pic = step(version, "pic")
+    client = Client()
+    client.force_login(learner)
+    page = client.get(reverse("enrolments:step", args=[enrollment.pk, pic.pk]))
+    assert 'alt="Ein Feed"' in page.content.decode()  # the learner's profile language is German
+    image = client.get(reverse("enrolments:media", args=[enrollment.pk, pic.pk, "feed.png"]))
+    assert b"".join(image.streaming_content) == PNG
+    other = Client()
+    other.force_login(make_user("other@example.org", "Other"))
+    assert other.get(reverse("enrolments:media", args=[enrollment.pk, pic.pk, "feed.png"])).status_code == 404
+
+
+def test_video_without_captions_or_transcript_is_refused(media_package):
+    """A video needs captions or a transcript."""
+    (media_package / "media" / "talk.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    path = media_package / "modules" / "02-two.yaml"
+    path.write_text(
+        path.read_text().replace(
+            '    image: media/feed.png\n    alt: {de: "Ein Feed", en: "A feed"}\n', "    video: media/talk.mp4\n"
+        )
+    )
+    with pytest.raises(InvalidPackage) as excinfo:
+        read_package(media_package)
+    assert any("a video needs captions or a transcript" in str(e) for e in excinfo.value.errors)
