@@ -10,6 +10,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from config.tasks import enqueue_on_commit
+
 logger = get_task_logger(__name__)
 
 
@@ -34,7 +36,7 @@ def render_certificate_pdf_task(self, certificate_id: int) -> str:
     content = render_certificate(certificate)
     worker = "" if self.request.is_eager else (self.request.hostname or "worker")
     if store_pdf(certificate_id, content=content, worker=worker):
-        transaction.on_commit(lambda: email_certificate_task.delay(certificate_id))
+        enqueue_on_commit(email_certificate_task, certificate_id)
         return "rendered"
     return "exists"
 

@@ -20,6 +20,7 @@ from accounts.validators import luhn_is_valid
 from organizations import audit
 from organizations.models import Organization, OrgAuditEvent
 
+from .errors import CourseError
 from .models import Accreditation, AccreditationSecret
 
 VNR_LENGTH = 19
@@ -122,15 +123,18 @@ def save_accreditation(
     """
     version = fields.get("course_version") or (accreditation.course_version if accreditation else None)
     if version is None or version.course.organization_id != organization.pk:
-        raise ValidationError(
-            {"course_version": _("Choose a version of one of this organization's own courses.")}, code="not_own"
+        raise CourseError(
+            _("Choose a version of one of this organization's own courses."), code="not_own", field="course_version"
         )
     if fields.get("vnr"):
         fields["vnr"] = "".join(ch for ch in fields["vnr"] if ch not in " -")
-        validate_vnr(fields["vnr"])
+        try:
+            validate_vnr(fields["vnr"])
+        except ValidationError as error:
+            raise CourseError(error.messages[0], code=error.code or "vnr", field="vnr") from None
     valid_from, valid_until = fields.get("valid_from"), fields.get("valid_until")
     if valid_from and valid_until and valid_until < valid_from:
-        raise ValidationError({"valid_until": _("The end lies before the start.")}, code="window")
+        raise CourseError(_("The end lies before the start."), code="window", field="valid_until")
     created = accreditation is None
     if created:
         accreditation = Accreditation()

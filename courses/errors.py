@@ -1,7 +1,7 @@
-"""Errors of the catalogue and the course rules."""
+"""Errors of the catalogue: course rules and accreditations."""
 
-from django.core.exceptions import ValidationError
+from config.errors import HaltungError
 
 
-class CourseError(ValidationError):
-    """A learner action the course rules refuse; ``code`` says which rule."""
+class CourseError(HaltungError):
+    """A course or accreditation rule refuses the action; ``code`` says which rule."""

@@ -11,6 +11,7 @@ from organizations.permissions import can_manage, organization_required
 
 from . import accreditations as accreditation_services
 from . import selectors
+from .errors import CourseError
 from .forms import AccreditationForm
 from .models import Accreditation, AccreditationSecret
 
@@ -40,12 +41,11 @@ def _accreditation_form(request: HttpRequest, accreditation: Accreditation | Non
                 accreditation=Accreditation.objects.get(pk=accreditation.pk) if accreditation else None,
                 eiv_password=form.cleaned_data["eiv_password"],
             )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error("vnr" if error.code and error.code.startswith("vnr") else None, error)
+        except CourseError as error:
+            error.add_to_form(form)
+        except ValidationError as error:  # the model's own field validation (full_clean)
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         except accreditation_services.SecretsUnavailable as error:
             form.add_error("eiv_password", str(error))
         else:

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from config.tasks import enqueue_on_commit
+
 
 @shared_task(soft_time_limit=1800, time_limit=1900, acks_late=True)
 def run_enrolment_import_task(import_id: int) -> str:
@@ -51,7 +53,7 @@ def notify_enrolment_import_task(import_id: int) -> str:
         run.save(update_fields=["notified_at"])
         done = run.status == EnrolmentImport.Status.DONE
     if done:
-        transaction.on_commit(lambda: send_enrolment_mails_task.delay(import_id))
+        enqueue_on_commit(send_enrolment_mails_task, import_id)
     return "sent"
 
 

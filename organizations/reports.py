@@ -21,9 +21,11 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from config.tasks import enqueue_on_commit
+
 from . import audit, exports
+from .errors import OrganizationError
 from .models import Organization, OrgAuditEvent, ReportRun, ReportSchedule
-from .services import OrganizationError
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +105,7 @@ def request_report(
     )
     from .tasks import run_report_task
 
-    transaction.on_commit(lambda: run_report_task.delay(run.pk))
+    enqueue_on_commit(run_report_task, run.pk)
     return run
 
 

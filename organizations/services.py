@@ -10,20 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.tasks import enqueue_on_commit
+
 from . import audit
+from .errors import OrganizationError
 from .models import Invitation, Membership, Organization, OrgAuditEvent
 
 INVITATION_SALT = "organizations.invitation"
 ORGANIZATION_FIELDS = ["name", "organizer_line", "logo", "contact_email", "default_language"]
-
-
-class OrganizationError(ValidationError):
-    """An organization action the rules refuse; ``code`` says which rule."""
 
 
 @transaction.atomic
@@ -147,7 +145,7 @@ def invite_member(organization: Organization, *, email: str, role: str, by: Any)
     )
     from .tasks import send_invitation_task
 
-    transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk))
+    enqueue_on_commit(send_invitation_task, invitation.pk)
     return invitation
 
 

@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from config.tasks import enqueue_on_commit
+
 
 def _mail(template: str, context: dict, *, to: str, language: str) -> None:
     with translation.override(language):
@@ -45,7 +47,7 @@ def run_report_task(run_id: int) -> str:
 
     result = write_report(run_id)
     if result == "done":
-        transaction.on_commit(lambda: notify_report_ready_task.delay(run_id))
+        enqueue_on_commit(notify_report_ready_task, run_id)
     return result
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import backoffice, services
+from .errors import OrganizationError
 from .forms import AcceptRegistrationForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .models import Invitation, Membership, Organization, OrgAuditEvent
 from .permissions import can_manage, can_use_backoffice, can_view_audit, organization_required, role_in
@@ -60,8 +61,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             services.update_organization(organization, by=request.user, changes=changes)
-        except services.OrganizationError as error:
-            messages.error(request, error.messages[0])
+        except OrganizationError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("organizations:settings", org_slug=organization.slug)
@@ -106,8 +107,9 @@ def invite(request: HttpRequest) -> HttpResponse:
             services.invite_member(
                 organization, email=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user
             )
-        except services.OrganizationError as error:
-            form.add_error("email", error)
+        except OrganizationError as error:
+            error.field = error.field or "email"
+            error.add_to_form(form)
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"].lower()}
@@ -126,8 +128,8 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.change_role(membership, role=form.cleaned_data["role"], by=request.user)
-        except services.OrganizationError as error:
-            messages.error(request, error.messages[0])
+        except OrganizationError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, _("The role is changed."))
     else:
@@ -142,8 +144,8 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.for_organization(organization), pk=membership_id)
     try:
         services.remove_member(membership, by=request.user)
-    except services.OrganizationError as error:
-        messages.error(request, error.messages[0])
+    except OrganizationError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The member is removed."))
     if membership.user_id == request.user.pk:
@@ -158,8 +160,8 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.for_organization(organization), pk=invitation_id)
     try:
         services.revoke_invitation(invitation, by=request.user)
-    except services.OrganizationError as error:
-        messages.error(request, error.messages[0])
+    except OrganizationError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The invitation is withdrawn."))
     return redirect("organizations:members", org_slug=organization.slug)
@@ -189,8 +191,8 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail: join with the current account, log in first, or create one."""
     try:
         invitation = services.invitation_from_token(token)
-    except services.OrganizationError as error:
-        return render(request, "organizations/accept_invalid.html", {"message": error.messages[0]}, status=400)
+    except OrganizationError as error:
+        return render(request, "organizations/accept_invalid.html", {"message": error.message}, status=400)
     from accounts.models import User
 
     user = request.user
@@ -200,8 +202,8 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             try:
                 services.accept_invitation(invitation, user=user)
-            except services.OrganizationError as error:
-                messages.error(request, error.messages[0])
+            except OrganizationError as error:
+                messages.error(request, error.message)
             else:
                 return _welcome(request, invitation)
     elif has_account:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import backoffice, reports
+from .errors import OrganizationError
 from .forms import ExportForm, ScheduleForm
 from .models import ReportRun, ReportSchedule
 from .permissions import can_export, organization_required
-from .services import OrganizationError
 
 RECENT_RUNS = 30
 
@@ -34,7 +34,7 @@ def exports(request: HttpRequest) -> HttpResponse:
                 organization, kind=data["kind"], format=data["format"], by=request.user, params={"scope": data["scope"]}
             )
         except OrganizationError as error:
-            form.add_error(None, error)
+            error.add_to_form(form)
         else:
             return redirect("organizations:export_detail", org_slug=organization.slug, run_id=run.pk)
     labels = _labels()
@@ -104,7 +104,7 @@ def schedule_save(request: HttpRequest) -> HttpResponse:
         try:
             reports.save_schedule(organization, by=request.user, **form.cleaned_data)
         except OrganizationError as error:
-            messages.error(request, error.messages[0])
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -411,7 +412,7 @@ def _grade(attempt: Attempt, attempt_items: list[AttemptItem], *, by: str, now: 
         from .tasks import request_item_analysis
 
         assessment_id = attempt.assessment_id
-        transaction.on_commit(lambda: request_item_analysis(assessment_id))
+        transaction.on_commit(partial(request_item_analysis, assessment_id))
 
 
 def submit_if_overdue(attempt: Attempt) -> bool:

@@ -9,13 +9,13 @@ the ``quizzes.view_item_analysis`` permission (e.g. through an "Authors" group).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.tasks import enqueue_on_commit
 from enrolments.models import Enrollment
 from organizations.permissions import can_manage, organization_required
 
@@ -164,7 +164,7 @@ def _csv(assessment: Assessment) -> HttpResponse:
 def _recompute(request: HttpRequest, assessment: Assessment, *, back: str) -> HttpResponse:
     assessment_id = assessment.pk
     # An explicit request runs now, not after the debounce delay.
-    transaction.on_commit(lambda: recompute_item_analysis_task.delay(assessment_id))
+    enqueue_on_commit(recompute_item_analysis_task, assessment_id)
     messages.success(request, _("The item analysis is being recomputed; reload the page in a moment."))
     return redirect(back)
 

@@ -1,6 +1,5 @@
-class CertificateError(Exception):
-    """A domain refusal with a machine-readable code; views turn it into a message."""
+from config.errors import HaltungError
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
+
+class CertificateError(HaltungError):
+    """A domain refusal with a machine-readable code; views turn it into a message."""

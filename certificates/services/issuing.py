@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from courses.errors import CourseError
+from config.tasks import enqueue_on_commit
 from courses.i18n import localized
 from courses.models import Accreditation
+from enrolments.errors import EnrolmentError
 from enrolments.models import Enrollment
 from enrolments.selectors import required_steps_done
 from enrolments.services.learning import check_completion_window
@@ -71,8 +72,8 @@ def issue(enrollment: Enrollment, *, by: Any) -> Certificate:
         raise CertificateError(_("Please fill in the course evaluation first."), code="evaluation_open")
     try:
         check_completion_window(enrollment)
-    except CourseError as error:
-        raise CertificateError(error.messages[0], code="outside_validity") from None
+    except EnrolmentError as error:
+        raise CertificateError(error.message, code=error.code) from None
     certificate = create_with_code(facts_from(enrollment, attempt))
     AuditEvent.objects.create(
         certificate=certificate,
@@ -92,8 +93,8 @@ def queue_render(certificate: Certificate) -> None:
     """Render the PDF and sign the credential after commit, in tasks that take the id only."""
     from ..tasks import render_certificate_pdf_task, sign_credential_task
 
-    transaction.on_commit(lambda: render_certificate_pdf_task.delay(certificate.pk))
-    transaction.on_commit(lambda: sign_credential_task.delay(certificate.pk))
+    enqueue_on_commit(render_certificate_pdf_task, certificate.pk)
+    enqueue_on_commit(sign_credential_task, certificate.pk)
 
 
 def frozen_logo(organization: Any) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import enqueue_on_commit
 from courses.models import Accreditation
 
 from ..models import AuditEvent, Certificate, ParticipantReport
@@ -17,7 +18,7 @@ def _queue(report_ids: list[int]) -> None:
     from ..tasks import eiv_report_task
 
     for report_id in report_ids:
-        transaction.on_commit(lambda report_id=report_id: eiv_report_task.delay(report_id))
+        enqueue_on_commit(eiv_report_task, report_id)
 
 
 @transaction.atomic

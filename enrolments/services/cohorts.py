@@ -5,7 +5,6 @@ create and change cohorts (each writes an audit row for the organization's admin
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from courses.selectors import versions_for
 from organizations import audit
 from organizations.models import Membership, Organization, OrgAuditEvent
 
+from ..errors import EnrolmentError
 from ..models import Cohort
 
 COHORT_FIELDS = ["name", "course_version", "accreditation", "starts_on", "ends_on", "seats", "tutors"]
@@ -30,17 +30,18 @@ def tutor_candidates(organization: Organization) -> QuerySet[Any]:
 
 def _check(cohort: Cohort, tutors: list[Any], *, new_version: bool) -> None:
     if new_version and not versions_for(cohort.organization).filter(pk=cohort.course_version_id).exists():
-        raise ValidationError(
-            {"course_version": _("Choose a published version of this organization's or a public course.")},
+        raise EnrolmentError(
+            _("Choose a published version of this organization's or a public course."),
             code="not_available",
+            field="course_version",
         )
     if cohort.accreditation_id and cohort.accreditation.course_version_id != cohort.course_version_id:
-        raise ValidationError(
-            {"accreditation": _("This accreditation belongs to another course version.")}, code="wrong_version"
+        raise EnrolmentError(
+            _("This accreditation belongs to another course version."), code="wrong_version", field="accreditation"
         )
     allowed = set(tutor_candidates(cohort.organization).values_list("pk", flat=True))
     if any(tutor.pk not in allowed for tutor in tutors):
-        raise ValidationError({"tutors": _("Tutors must be tutors or admins of this organization.")}, code="tutor")
+        raise EnrolmentError(_("Tutors must be tutors or admins of this organization."), code="tutor", field="tutors")
     cohort.full_clean()
 
 
@@ -71,22 +72,24 @@ def update_cohort(cohort: Cohort, *, by: Any, tutors: list[Any], **fields: Any) 
         and fields["course_version"].pk != cohort.course_version_id
         and cohort.enrollments.exists()
     ):
-        raise ValidationError(
-            {"course_version": _("Learners are enrolled; the course version can no longer change.")},
+        raise EnrolmentError(
+            _("Learners are enrolled; the course version can no longer change."),
             code="version_locked",
+            field="course_version",
         )
     if (
         "accreditation" in fields
         and getattr(fields["accreditation"], "pk", None) != cohort.accreditation_id
         and cohort.enrollments.exists()
     ):
-        raise ValidationError(
-            {"accreditation": _("Learners are enrolled; the accreditation can no longer change.")},
+        raise EnrolmentError(
+            _("Learners are enrolled; the accreditation can no longer change."),
             code="accreditation_locked",
+            field="accreditation",
         )
     if "seats" in fields and fields["seats"] is not None and fields["seats"] < cohort.enrollments.count():
-        raise ValidationError(
-            {"seats": _("More learners are enrolled than this number of seats.")}, code="seats_below_enrolled"
+        raise EnrolmentError(
+            _("More learners are enrolled than this number of seats."), code="seats_below_enrolled", field="seats"
         )
     for name, value in fields.items():
         setattr(cohort, name, value)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import NewAccount, create_accounts
+from config.tasks import enqueue_on_commit
 from courses.models import CourseVersion
 from courses.validity import refusal_outside_window
 from organizations import audit
@@ -273,7 +274,7 @@ def enrol_rows(
         )
         from ..tasks import notify_enrolment_import_task
 
-        transaction.on_commit(lambda: notify_enrolment_import_task.delay(run.pk))
+        enqueue_on_commit(notify_enrolment_import_task, run.pk)
     return outcome
 
 
@@ -319,7 +320,7 @@ def queue_import(cohort: Cohort, *, content: bytes, filename: str, by: Any, rows
     run.save()
     from ..tasks import run_enrolment_import_task
 
-    transaction.on_commit(lambda: run_enrolment_import_task.delay(run.pk))
+    enqueue_on_commit(run_enrolment_import_task, run.pk)
     return run
 
 
@@ -394,6 +395,6 @@ def run_import(import_id: int) -> str:
         )
         from ..tasks import notify_enrolment_import_task
 
-        transaction.on_commit(lambda: notify_enrolment_import_task.delay(import_id))
+        enqueue_on_commit(notify_enrolment_import_task, import_id)
         return "invalid"
     return "done"

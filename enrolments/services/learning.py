@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import vignettes
-from courses.errors import CourseError
 from courses.models import Accreditation, CourseVersion, Step
 from courses.scoring import score_item
 from courses.validity import refusal_outside_window
 
 from .. import evaluation
+from ..errors import EnrolmentError
 from ..models import Enrollment, EvaluationResponse, Reflection, StepProgress, VignetteChoice
 
 
@@ -22,13 +22,13 @@ from ..models import Enrollment, EvaluationResponse, Reflection, StepProgress, V
 def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | None = None) -> Enrollment:
     """Enrol the user in a version (idempotent: enrolling twice returns the same enrolment)."""
     if version.status != CourseVersion.Status.PUBLISHED:
-        raise CourseError(_("This course version is not open for enrolment."), code="not_published")
+        raise EnrolmentError(_("This course version is not open for enrolment."), code="not_published")
     if accreditation is None:
         accreditation = version.accreditations.filter(is_default=True).first()
     if accreditation is not None:
         refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol")
         if refusal:
-            raise CourseError(refusal, code="outside_validity")
+            raise EnrolmentError(refusal, code="outside_validity")
     try:
         with transaction.atomic():
             enrollment, _created = Enrollment.objects.get_or_create(
@@ -109,18 +109,18 @@ def choose(enrollment: Enrollment, step: Step, *, node: str, selected: list[str]
     answers = vignette_path(enrollment, step, path)
     state = vignettes.walk(graph, answers)
     if state.pending != node:
-        raise CourseError(_("This decision is not open on your current path."), code="not_pending")
+        raise EnrolmentError(_("This decision is not open on your current path."), code="not_pending")
     spec = graph["nodes"][node]
     if spec["type"] == "decision":
         option_ids = {o["id"] for o in spec["options"]}
         if len(selected) != 1 or selected[0] not in option_ids:
-            raise CourseError(_("Choose one of the options shown."), code="invalid_option")
+            raise EnrolmentError(_("Choose one of the options shown."), code="invalid_option")
         option, correct = selected[0], None
     else:
         item = step.formative_items()[spec["item"]]
         option_ids = {o["id"] for o in item["options"]}
         if not selected or not set(selected) <= option_ids:
-            raise CourseError(_("Choose an answer from the options shown."), code="invalid_option")
+            raise EnrolmentError(_("Choose an answer from the options shown."), code="invalid_option")
         option, correct = ",".join(sorted(selected)), score_item(item, selected) == 1.0
     try:
         with transaction.atomic():
@@ -129,7 +129,7 @@ def choose(enrollment: Enrollment, step: Step, *, node: str, selected: list[str]
             )
     except IntegrityError:
         # A double click: the first request already answered this node on this path.
-        raise CourseError(_("This decision is not open on your current path."), code="not_pending") from None
+        raise EnrolmentError(_("This decision is not open on your current path."), code="not_pending") from None
     if vignettes.walk(graph, {**answers, node: vignettes.Answer(choice.option, choice.correct)}).finished:
         complete_step(enrollment, step)
     return choice
@@ -149,7 +149,7 @@ def restart_vignette(enrollment: Enrollment, step: Step) -> int:
 def save_reflection(enrollment: Enrollment, step: Step, *, text: str) -> Reflection:
     text = text.strip()
     if not text:
-        raise CourseError(_("Write a few words before saving."), code="empty")
+        raise EnrolmentError(_("Write a few words before saving."), code="empty")
     reflection, _created = Reflection.objects.update_or_create(
         enrollment=enrollment, step=step, defaults={"text": text}
     )
@@ -165,10 +165,12 @@ def answer_check(enrollment: Enrollment, step: Step, *, answers: dict[str, list[
         listed = item_id in step.data["items"] and item_id in items
         option_ids = {o["id"] for o in items[item_id]["options"]} if listed else set()
         if not listed or not selected or not set(selected) <= option_ids:
-            raise CourseError(_("An answer refers to an option that is not part of this check."), code="invalid_option")
+            raise EnrolmentError(
+                _("An answer refers to an option that is not part of this check."), code="invalid_option"
+            )
     missing = [item_id for item_id in step.data["items"] if item_id not in answers]
     if missing:
-        raise CourseError(_("Answer every question of the check."), code="incomplete")
+        raise EnrolmentError(_("Answer every question of the check."), code="incomplete")
     progress = _progress(enrollment, step)
     progress.answers = {item_id: sorted(selected) for item_id, selected in answers.items()}
     progress.completed_at = progress.completed_at or timezone.now()
@@ -181,11 +183,11 @@ def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], commen
     """Store the evaluation anonymously and mark the enrolment as evaluated; once per enrolment."""
     enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.evaluated_at is not None:
-        raise CourseError(_("You have submitted the evaluation already. Thank you!"), code="evaluated")
+        raise EnrolmentError(_("You have submitted the evaluation already. Thank you!"), code="evaluated")
     keys = {key for key, _text in evaluation.ITEMS}
     values = {value for value, _label in evaluation.LIKERT}
     if set(answers) != keys or not set(answers.values()) <= values:
-        raise CourseError(_("Answer every statement on the scale shown."), code="incomplete")
+        raise EnrolmentError(_("Answer every statement on the scale shown."), code="incomplete")
     now = timezone.now()
     response = EvaluationResponse.objects.create(
         course_version_id=enrollment.course_version_id,
@@ -204,9 +206,9 @@ def forget_reflections(user: Any, *, by: Any) -> None:
 
 
 def check_completion_window(enrollment: Enrollment, *, on: date | None = None) -> None:
-    """Raise ``CourseError(code="outside_validity")`` when completing today falls outside the window."""
+    """Raise ``EnrolmentError(code="outside_validity")`` when completing today falls outside the window."""
     if enrollment.accreditation_id is None:
         return
     message = refusal_outside_window(enrollment.accreditation, on=on or timezone.localdate(), action="complete")
     if message:
-        raise CourseError(message, code="outside_validity")
+        raise EnrolmentError(message, code="outside_validity")

@@ -16,6 +16,7 @@ from organizations import backoffice
 from organizations.permissions import can_manage, can_use_backoffice, organization_required, role_in
 
 from .. import dashboard
+from ..errors import EnrolmentError
 from ..forms import CohortForm, UploadForm
 from ..models import Cohort, EnrolmentImport
 from ..services import cohorts as cohort_services
@@ -59,12 +60,11 @@ def _save_cohort(request: HttpRequest, form: CohortForm, cohort: Cohort | None) 
         if cohort is None:
             return cohort_services.create_cohort(request.organization, by=request.user, tutors=tutors, **data)
         return cohort_services.update_cohort(cohort, by=request.user, tutors=tutors, **data)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+    except EnrolmentError as error:
+        error.add_to_form(form)
+    except ValidationError as error:  # the model's own field validation (full_clean)
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
     return None
 
 

@@ -10,6 +10,7 @@ from courses.models import Course
 from organizations.permissions import can_manage
 
 from .. import evaluation
+from ..errors import EnrolmentError
 from ..models import EvaluationResponse
 from ..services import learning as services
 from .learner import _own_enrollment
@@ -23,8 +24,8 @@ def evaluation_form(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         try:
             answers = {key: int(request.POST[key]) for key, _text in evaluation.ITEMS if request.POST.get(key)}
             services.submit_evaluation(enrollment, answers=answers, comment=request.POST.get("comment", ""))
-        except services.CourseError as exc:
-            error = exc.messages[0]
+        except EnrolmentError as exc:
+            error = exc.message
         except ValueError:
             error = _("Answer every statement on the scale shown.")
         else:

@@ -16,6 +16,7 @@ from courses import vignettes
 from courses.models import CourseVersion, Step
 
 from .. import panels, selectors
+from ..errors import EnrolmentError
 from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
 from ..services import learning as services
 
@@ -28,8 +29,8 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     try:
         enrollment = services.enroll(version, user=request.user)
-    except services.CourseError as error:
-        messages.error(request, error.messages[0])
+    except EnrolmentError as error:
+        messages.error(request, error.message)
         return redirect("courses:course", slug=slug)
     return redirect(enrollment)
 
@@ -76,8 +77,8 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
     if request.method == "POST":
         try:
             response = _handle_post(request, enrollment, step, outline)
-        except services.CourseError as exc:
-            error = exc.messages[0]
+        except EnrolmentError as exc:
+            error = exc.message
             response = None
         except (KeyError, ValueError):
             return HttpResponseBadRequest("Malformed request.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from courses.models import Step
 from courses.packages import InvalidPackage, import_package, read_package
 from enrolments import selectors
+from enrolments.errors import EnrolmentError
 from enrolments.evaluation import ITEMS
 from enrolments.models import EvaluationResponse, StepProgress
 from enrolments.services import learning as services
@@ -65,7 +66,7 @@ def test_evaluation_is_anonymous_and_once(learner_client, ready_enrollment):
     assert not {f.name for f in EvaluationResponse._meta.get_fields()} & {"enrollment", "user"}
     ready_enrollment.refresh_from_db()
     assert ready_enrollment.evaluated_at is not None
-    with pytest.raises(services.CourseError):
+    with pytest.raises(EnrolmentError):
         services.submit_evaluation(ready_enrollment, answers={key: 4 for key, _text in ITEMS})
     assert EvaluationResponse.objects.count() == 1
 

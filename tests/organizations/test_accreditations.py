@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from courses import accreditations
-from courses.errors import CourseError
 from courses.models import Accreditation, AccreditationSecret, Course, CourseVersion
+from enrolments.errors import EnrolmentError
 from enrolments.services.learning import check_completion_window
 from organizations.models import OrgAuditEvent
 
@@ -134,12 +134,12 @@ def test_completion_outside_the_window_is_refused(accreditation, enrollment):
     accreditation.valid_until = dt.date(2025, 12, 31)
     accreditation.save()
     enrollment.refresh_from_db()
-    with pytest.raises(CourseError) as excinfo:
+    with pytest.raises(EnrolmentError) as excinfo:
         check_completion_window(enrollment, on=dt.date(2026, 1, 1))
-    assert excinfo.value.code == "outside_validity" and "ended on" in excinfo.value.messages[0]
+    assert excinfo.value.code == "outside_validity" and "ended on" in excinfo.value.message
     accreditation.valid_from = dt.date(2026, 2, 1)
     accreditation.valid_until = None
     accreditation.save()
     enrollment.refresh_from_db()
-    with pytest.raises(CourseError, match="not possible yet"):
+    with pytest.raises(EnrolmentError, match="not possible yet"):
         check_completion_window(enrollment, on=dt.date(2026, 1, 1))
