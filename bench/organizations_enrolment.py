@@ -54,7 +54,8 @@ def run(count: int) -> dict:
     from accounts.models import User
     from courses import cohorts, enrolment_import
     from courses.models import Enrollment, EnrolmentImport, Step, StepProgress
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from organizations.models import Organization
     from organizations.services import add_member
     from tests.conftest import MINI_COURSE

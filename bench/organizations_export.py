@@ -45,7 +45,8 @@ def populate(count: int) -> tuple:
     from accounts.models import User
     from courses import cohorts
     from courses.models import Enrollment
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from organizations.models import Organization
     from organizations.services import add_member
     from tests.conftest import MINI_COURSE

@@ -35,7 +35,8 @@ def main() -> None:
     from accounts.models import User
     from courses import services as course_services
     from courses.models import Step, StepProgress
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from quizzes import services
     from quizzes.models import AttemptItem
 

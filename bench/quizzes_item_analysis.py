@@ -44,7 +44,8 @@ RUNS = 5
 def build() -> object:
     from accounts.models import User
     from courses.models import Enrollment
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from quizzes import blueprint, services
     from quizzes.models import Attempt, AttemptItem, Item
 

@@ -8,7 +8,8 @@ from django.test import Client
 from accounts.models import User
 from courses import services as course_services
 from courses.models import CourseVersion, Enrollment, Step
-from courses.packages import import_package, read_package
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_COURSE = FIXTURES / "mini-course"

@@ -11,7 +11,9 @@ from django.utils import timezone
 from courses import selectors, services
 from courses.evaluation import ITEMS
 from courses.models import EvaluationResponse, Step, StepProgress
-from courses.packages import InvalidPackage, import_package, read_package
+from courses.packages.errors import InvalidPackage
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from organizations.models import Membership, Organization
 from tests.conftest import MINI_COURSE, complete_all_steps
 

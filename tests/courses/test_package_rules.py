@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from courses.packages import InvalidPackage, read_package
+from courses.packages.errors import InvalidPackage
+from courses.packages.reading import read_package
 from tests.conftest import MINI_COURSE
 
 ONE = "modules/01-one.yaml"
@@ -79,6 +80,10 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     "reference without text": (
         [Edit("course.yaml", "sequential: true", "sequential: true\nreferences:\n  - {key: ab}")],
         ["mini-course/course.yaml:8: references.0: 'text' is a required property"],
+    ),
+    "empty principles.yaml": (
+        [Edit("principles.yaml", None, "")],
+        ["mini-course/principles.yaml:1: (file): None is not of type 'array'"],
     ),
     "principle slug pattern": (
         [Edit("principles.yaml", "slug: autonomy", "slug: Autonomy")],

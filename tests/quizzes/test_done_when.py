@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from courses import services as course_services
 from courses.models import Enrollment, Step, StepProgress
-from courses.packages import import_package, read_package
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from quizzes import services, tasks
 from quizzes.models import Attempt, AttemptItem, ItemStatistic
 from tests.quizzes.conftest import age, assessment_of, post_data, set_policy
