@@ -36,7 +36,8 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 def prepare(count: int) -> list:
     from accounts.models import User
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from enrolments.services import learning as course_services
     from quizzes import services as quiz_services
     from tests.conftest import MINI_COURSE, answer_all, complete_all_steps

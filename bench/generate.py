@@ -101,7 +101,8 @@ def ts(moment: datetime | None) -> str:
 
 def import_generated_courses(count: int) -> None:
     """Copies of the flagship package under other slugs, with unlimited attempts (practice profiles)."""
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
 
     package = read_package(FLAGSHIP)
     for number in range(1, count):

@@ -53,7 +53,8 @@ def run(count: int) -> dict:
 
     from accounts.models import User
     from courses.models import Step
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from enrolments.models import Enrollment, EnrolmentImport, StepProgress
     from enrolments.services import cohorts
     from enrolments.services import imports as enrolment_import

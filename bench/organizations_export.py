@@ -43,7 +43,8 @@ def populate(count: int) -> tuple:
     from django.utils import timezone
 
     from accounts.models import User
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from enrolments.models import Enrollment
     from enrolments.services import cohorts
     from organizations.models import Organization

@@ -34,7 +34,8 @@ LEARNERS = 100
 def main() -> None:
     from accounts.models import User
     from courses.models import Step
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from enrolments.models import StepProgress
     from enrolments.services import learning as course_services
     from quizzes import services

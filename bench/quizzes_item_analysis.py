@@ -43,7 +43,8 @@ RUNS = 5
 
 def build() -> object:
     from accounts.models import User
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from enrolments.models import Enrollment
     from quizzes import blueprint, services
     from quizzes.models import Attempt, AttemptItem, Item

@@ -8,7 +8,7 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         # The item bank is part of a course package; this app writes it when a package is imported.
-        from courses.packages import PACKAGE_CASE_READERS, PACKAGE_ITEM_READERS, PACKAGE_WRITERS
+        from courses.packages.registry import PACKAGE_CASE_READERS, PACKAGE_ITEM_READERS, PACKAGE_WRITERS
 
         from .bank import export_case_sets, export_item_bank, import_item_bank
 

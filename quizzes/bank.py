@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from courses.models import Accreditation, CourseVersion
-from courses.packages import Package
+from courses.packages.package import Package
 
 from . import review
 from .errors import QuizError

@@ -7,7 +7,8 @@ from django.test import Client
 
 from accounts.models import User
 from courses.models import CourseVersion, Step
-from courses.packages import import_package, read_package
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from enrolments.models import Enrollment
 from enrolments.services import learning as course_services
 

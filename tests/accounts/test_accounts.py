@@ -121,7 +121,8 @@ def test_erasure_pseudonymises_and_keeps_records(client, make_user):
     from tests.conftest import complete_all_steps
 
     user = make_user("erase@example.org", "Erika Muster", efn=VALID_EFN)
-    from courses.packages import import_package, read_package
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
     from tests.conftest import MINI_COURSE
 
     version = import_package(read_package(MINI_COURSE)).version

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from courses import vignettes
-from courses.packages import read_package
+from courses.packages.reading import read_package
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "content" / "social-media-presence"
 SEED_CONCEPTS = [

@@ -5,7 +5,9 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-from courses.packages import InvalidPackage, import_package, read_package
+from courses.packages.errors import InvalidPackage
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from quizzes.models import Assessment, CaseSet, Item
 from tests.conftest import MINI_COURSE
 

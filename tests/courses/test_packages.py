@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from courses.models import Course, CourseVersion, Step
-from courses.packages import InvalidPackage, import_package, read_package
+from courses.packages.errors import InvalidPackage
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from quizzes.models import Item
 from tests.conftest import MINI_COURSE
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Step
-from courses.packages import InvalidPackage, import_package, read_package
+from courses.packages.errors import InvalidPackage
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from enrolments import selectors
 from enrolments.errors import EnrolmentError
 from enrolments.evaluation import ITEMS

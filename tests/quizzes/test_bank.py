@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from courses.packages import import_package, read_package
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from quizzes import bank, blueprint, services
 from quizzes.errors import QuizError
 from quizzes.models import AttemptItem, Item

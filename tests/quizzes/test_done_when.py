@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Step
-from courses.packages import import_package, read_package
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 from enrolments.models import Enrollment, StepProgress
 from enrolments.services import learning as course_services
 from quizzes import services, tasks

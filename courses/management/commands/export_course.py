@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courses.models import CourseVersion
-from courses.packages import export_package, write_package
+from courses.packages.exporting import export_package, write_package
 
 
 class Command(BaseCommand):

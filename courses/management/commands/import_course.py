@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courses.i18n import localized
-from courses.packages import InvalidPackage, import_package, read_package
+from courses.packages.errors import InvalidPackage
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
 
 
 class Command(BaseCommand):

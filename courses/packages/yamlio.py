@@ -6,7 +6,7 @@ from typing import Any
 import yaml
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     line: int = 0
     key_lines: dict[Any, int]
 
@@ -14,7 +14,7 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     line: int = 0
     item_lines: list[int]
 
@@ -68,6 +68,11 @@ def load(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise YamlSyntaxError(path, line, f"YAML syntax error: {error.problem or error}") from error
+
+
+def line_of_node(value: Any) -> int:
+    """The line a loaded mapping or list starts on (1 for anything else)."""
+    return getattr(value, "line", 1) or 1
 
 
 def plain(value: Any) -> Any:

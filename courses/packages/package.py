@@ -1,0 +1,26 @@
+"""A course package as read from files or rebuilt from a version: plain dicts in canonical form."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Package:
+    root: Path
+    course: dict[str, Any]
+    principles: list[dict[str, Any]]
+    modules: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    takeaways: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Case-based sets of the bank: {id, module, vignette}; their items carry "case": id.
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    content_hash: str = ""
+    # On export: package-relative media path -> storage name.
+    media: dict[str, str] = field(default_factory=dict)
+
+
+def media_files(step: dict[str, Any]) -> list[str]:
+    """Package-relative paths of every file a media step uses."""
+    files = [step[key] for key in ("image", "video") if step.get(key)]
+    return files + list((step.get("captions") or {}).values())
