@@ -5,10 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from celery.utils.log import get_task_logger
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from config.tasks import enqueue_on_commit
 
@@ -57,30 +54,11 @@ def sign_credential_task(certificate_id: int) -> str:
     return "signed" if store_credential(certificate_id, credential=credential) else "exists"
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OSError,),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    max_retries=5,
-    soft_time_limit=30,
-    time_limit=60,
-    acks_late=True,
-)
-def email_certificate_task(self, certificate_id: int) -> str:
-    from .models import Certificate
+@shared_task(soft_time_limit=30, time_limit=60, acks_late=True)
+def email_certificate_task(certificate_id: int) -> str:
+    from .services import mail_certificate
 
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)
-        if certificate.emailed_at is not None:
-            return "sent already"
-        with translation.override(certificate.language):
-            subject = render_to_string("certificates/email/issued_subject.txt", {"certificate": certificate})
-            body = render_to_string("certificates/email/issued.txt", {"certificate": certificate})
-        send_mail(" ".join(subject.split()), body, None, [certificate.user.email])
-        certificate.emailed_at = timezone.now()
-        certificate.save(update_fields=["emailed_at"])
-    return "sent"
+    return "queued" if mail_certificate(certificate_id) else "sent already"
 
 
 @shared_task(soft_time_limit=120, time_limit=180)
@@ -100,21 +78,11 @@ def queue_expiry_reminders_task() -> int:
     return len(ids)
 
 
-def _send_expiry_mail(certificate: object) -> None:
-    with translation.override(certificate.language):
-        context = {"certificate": certificate, "site_url": settings.SITE_URL}
-        subject = render_to_string("certificates/email/expiry_subject.txt", context)
-        body = render_to_string("certificates/email/expiry.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [certificate.user.email])
-
-
-@shared_task(
-    autoretry_for=(OSError,), retry_backoff=5, max_retries=5, soft_time_limit=30, time_limit=60, acks_late=True
-)
+@shared_task(soft_time_limit=30, time_limit=60, acks_late=True)
 def send_expiry_reminder_task(certificate_id: int) -> str:
     from .services import mark_expiry_reminded
 
-    return "sent" if mark_expiry_reminded(certificate_id, send=_send_expiry_mail) else "skipped"
+    return "queued" if mark_expiry_reminded(certificate_id) else "skipped"
 
 
 @shared_task(bind=True, max_retries=6, soft_time_limit=60, time_limit=90, acks_late=True)

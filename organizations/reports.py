@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from accounts import mail
 from config.tasks import enqueue_on_commit
 
 from . import audit, exports
@@ -103,8 +106,6 @@ def request_report(
         object_repr=f"{definition.label} ({format.upper()})",
         after={"kind": kind, "format": format, "params": params, "scheduled": scheduled},
     )
-    from .tasks import run_report_task
-
     enqueue_on_commit(run_report_task, run.pk)
     return run
 
@@ -234,3 +235,40 @@ def queue_due_schedules(*, today: date | None = None) -> list[int]:
         )
         queued.append(run.pk)
     return queued
+
+
+def notify_report_ready(run_id: int) -> str:
+    """Scheduled runs are mailed to the admin who set the schedule (once); interactive ones show on the page."""
+    run = ReportRun.objects.select_related("organization", "requested_by").get(pk=run_id)
+    if not run.scheduled or run.requested_by is None or run.status != ReportRun.Status.DONE:
+        return "skipped"
+    url = settings.SITE_URL + reverse(
+        "organizations:export_detail", kwargs={"org_slug": run.organization.slug, "run_id": run.pk}
+    )
+    definition = REPORTS.get(run.kind)
+    context = {
+        "run": run,
+        "organization": run.organization,
+        "url": url,
+        "label": definition.label if definition else run.kind,
+    }
+    queued = mail.queue(
+        mail.Mail(
+            key=f"report-ready:{run.pk}",
+            template="organizations/email/report_ready",
+            context=context,
+            to=run.requested_by.email,
+            language=run.requested_by.language,
+        )
+    )
+    return "queued" if queued else "skipped"
+
+
+# The task sits beside the service it calls, so that ``request_report`` can queue it without an import
+# cycle; ``organizations.tasks`` re-exports it for Celery's autodiscovery.
+@shared_task(name="organizations.tasks.run_report_task", soft_time_limit=1800, time_limit=1900, acks_late=True)
+def run_report_task(run_id: int) -> str:
+    result = write_report(run_id)
+    if result == "done":
+        notify_report_ready(run_id)
+    return result

@@ -11,10 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.tasks import enqueue_on_commit
+from accounts import mail
 
 from . import audit
 from .errors import OrganizationError
@@ -143,10 +144,25 @@ def invite_member(organization: Organization, *, email: str, role: str, by: Any)
         target=invitation,
         after={"email": email, "role": role, "expires_at": expires_at},
     )
-    from .tasks import send_invitation_task
-
-    enqueue_on_commit(send_invitation_task, invitation.pk)
+    _queue_invitation_mail(invitation)
     return invitation
+
+
+def _queue_invitation_mail(invitation: Invitation) -> None:
+    """One mail per invitation and expiry: inviting again renews the expiry and sends a new mail."""
+    url = settings.SITE_URL + reverse("organizations:accept", args=[invitation_token(invitation)])
+    context = {"invitation": invitation, "organization": invitation.organization, "url": url}
+    mail.queue(
+        mail.Mail(
+            key=f"invitation:{invitation.pk}:{invitation.expires_at.timestamp():.0f}",
+            template="organizations/email/invitation",
+            context=context,
+            to=invitation.email,
+            language=invitation.organization.default_language,
+        )
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
 
 
 @transaction.atomic(durable=True)

@@ -9,7 +9,7 @@ Writes to certificates. Every state change a user cares about goes through a fun
 
 from .errors import CertificateError
 from .issuing import issue, passed_attempt, store_credential, store_pdf
-from .lifecycle import correct, mark_expiry_reminded, pseudonymise_person, revoke
+from .lifecycle import correct, mail_certificate, mark_expiry_reminded, pseudonymise_person, revoke
 from .reporting import record_report_outcome, request_reports, request_retraction
 from .signatures import add_signature
 from .transcript import add_external_credit
@@ -20,6 +20,7 @@ __all__ = [
     "add_signature",
     "correct",
     "issue",
+    "mail_certificate",
     "mark_expiry_reminded",
     "passed_attempt",
     "pseudonymise_person",

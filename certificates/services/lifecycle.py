@@ -1,7 +1,6 @@
 """After issue: revoke, correct (a new certificate supersedes the old), pseudonymise on erasure, reminders."""
 
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts import mail
 from accounts.validators import normalize_efn, validate_efn
 from enrolments.models import Enrollment
 from organizations import audit
@@ -195,12 +195,40 @@ def pseudonymise_person(user: Any, *, by: Any) -> int:
 
 
 @transaction.atomic
-def mark_expiry_reminded(certificate_id: int, *, send: Callable[[Certificate], None]) -> bool:
-    """Send one expiry reminder under a row lock and mark it; False when it was sent already (redelivery)."""
+def mark_expiry_reminded(certificate_id: int) -> bool:
+    """Queue one expiry reminder and mark it; False when it was queued already (redelivery)."""
     certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)
     if certificate.expiry_reminded_at is not None or certificate.public_status() != "valid":
         return False
-    send(certificate)
+    mail.queue(
+        mail.Mail(
+            key=f"certificate-expiry:{certificate.pk}",
+            template="certificates/email/expiry",
+            context={"certificate": certificate, "site_url": settings.SITE_URL},
+            to=certificate.user.email,
+            language=certificate.language,
+        )
+    )
     certificate.expiry_reminded_at = timezone.now()
     certificate.save(update_fields=["expiry_reminded_at"])
+    return True
+
+
+@transaction.atomic
+def mail_certificate(certificate_id: int) -> bool:
+    """Queue the "your certificate is ready" mail once; False when it was queued already."""
+    certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)
+    if certificate.emailed_at is not None or certificate.pseudonymised_at is not None:
+        return False
+    mail.queue(
+        mail.Mail(
+            key=f"certificate-issued:{certificate.pk}",
+            template="certificates/email/issued",
+            context={"certificate": certificate},
+            to=certificate.user.email,
+            language=certificate.language,
+        )
+    )
+    certificate.emailed_at = timezone.now()
+    certificate.save(update_fields=["emailed_at"])
     return True

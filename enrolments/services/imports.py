@@ -14,13 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts import mail
 from accounts.models import User
 from accounts.services import NewAccount, create_accounts
 from config.tasks import enqueue_on_commit
@@ -272,8 +278,6 @@ def enrol_rows(
                 "already_enrolled": result.skipped,
             },
         )
-        from ..tasks import notify_enrolment_import_task
-
         enqueue_on_commit(notify_enrolment_import_task, run.pk)
     return outcome
 
@@ -318,8 +322,6 @@ def queue_import(cohort: Cohort, *, content: bytes, filename: str, by: Any, rows
     )
     run.file.save("upload.bin", ContentFile(content), save=False)
     run.save()
-    from ..tasks import run_enrolment_import_task
-
     enqueue_on_commit(run_enrolment_import_task, run.pk)
     return run
 
@@ -393,8 +395,88 @@ def run_import(import_id: int) -> str:
             error_count=len(errors),
             finished_at=timezone.now(),
         )
-        from ..tasks import notify_enrolment_import_task
-
         enqueue_on_commit(notify_enrolment_import_task, import_id)
         return "invalid"
     return "done"
+
+
+def notify_outcome(import_id: int) -> str:
+    """Tell the uploader the outcome once; when the upload was imported, welcome the learners it enrolled."""
+    with transaction.atomic():
+        run = (
+            EnrolmentImport.objects.select_for_update(of=("self",))
+            .select_related("cohort__organization", "cohort__course_version", "uploaded_by")
+            .get(pk=import_id)
+        )
+        if run.notified_at is not None:
+            return "skipped"
+        if run.uploaded_by is not None:
+            url = settings.SITE_URL + reverse(
+                "enrolments:enrolment_import",
+                kwargs={"org_slug": run.cohort.organization.slug, "cohort_id": run.cohort_id, "import_id": run.pk},
+            )
+            mail.queue(
+                mail.Mail(
+                    key=f"import-done:{run.pk}",
+                    template="enrolments/email/import_done",
+                    context={"run": run, "url": url},
+                    to=run.uploaded_by.email,
+                    language=run.uploaded_by.language,
+                )
+            )
+        run.notified_at = timezone.now()
+        run.save(update_fields=["notified_at"])
+        if run.status == EnrolmentImport.Status.DONE and run.learners_mailed_at is None:
+            _welcome_learners(run)
+    return "queued"
+
+
+def _welcome_learners(run: EnrolmentImport) -> int:
+    """Queue one welcome mail per learner this upload enrolled; new accounts get a set-password link."""
+    cohort = run.cohort
+    queued = 0
+    for start in range(0, len(run.learner_ids), 500):
+        users = User.objects.filter(pk__in=run.learner_ids[start : start + 500]).only(
+            "pk", "email", "name", "language", "password", "last_login"
+        )
+        mails = []
+        for user in users:
+            link = ""
+            if not user.has_usable_password():
+                link = settings.SITE_URL + reverse(
+                    "accounts:password_reset_confirm",
+                    args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+                )
+            context = {
+                "user": user,
+                "cohort": cohort,
+                "organization": cohort.organization,
+                "link": link,
+                "site_url": settings.SITE_URL,
+            }
+            mails.append(
+                mail.Mail(
+                    key=f"enrolled:{run.pk}:{user.pk}",
+                    template="enrolments/email/enrolled",
+                    context=context,
+                    to=user.email,
+                    language=user.language,
+                )
+            )
+        queued += mail.queue_many(mails)
+    EnrolmentImport.objects.filter(pk=run.pk).update(learners_mailed_at=timezone.now())
+    return queued
+
+
+# The tasks sit beside the services they call, so that the services can queue them without a cycle
+# (``enrolments.tasks`` re-exports them for Celery's autodiscovery); the names are the published ones.
+@shared_task(name="enrolments.tasks.run_enrolment_import_task", soft_time_limit=1800, time_limit=1900, acks_late=True)
+def run_enrolment_import_task(import_id: int) -> str:
+    return run_import(import_id)
+
+
+@shared_task(
+    name="enrolments.tasks.notify_enrolment_import_task", soft_time_limit=1800, time_limit=1900, acks_late=True
+)
+def notify_enrolment_import_task(import_id: int) -> str:
+    return notify_outcome(import_id)
