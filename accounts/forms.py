@@ -61,16 +61,14 @@ class RegistrationForm(EfnFieldMixin, forms.ModelForm):
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="mismatch"))
-        return cleaned
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        password = self.cleaned_data.get("password2")
-        if password:
+        if p2:
+            # The validators compare the password with the person's name and address (similarity check).
+            candidate = User(email=cleaned.get("email") or "", name=cleaned.get("name") or "")
             try:
-                password_validation.validate_password(password, self.instance)
+                password_validation.validate_password(p2, candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return cleaned
 
 
 class ProfileForm(EfnFieldMixin, forms.ModelForm):

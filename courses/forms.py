@@ -64,10 +64,6 @@ class AccreditationForm(forms.ModelForm):
         self.fields["wording_de"].initial = wording.get("de", "")
         self.fields["wording_en"].initial = wording.get("en", "")
 
-    def _post_clean(self) -> None:
-        # The service validates (VNR check digit, own course, window) and saves; see courses.accreditations.
-        pass
-
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["wording"] = {

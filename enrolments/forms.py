@@ -52,10 +52,6 @@ class CohortForm(forms.ModelForm):
             self.add_error("ends_on", forms.ValidationError(_("The end lies before the start."), code="order"))
         return data
 
-    def _post_clean(self) -> None:
-        # The service validates the model (with the organization set); skip ModelForm's instance check.
-        pass
-
 
 class UploadForm(forms.Form):
     file = forms.FileField(

@@ -12,7 +12,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -93,7 +92,6 @@ def members(request: HttpRequest) -> HttpResponse:
         role=role,
         roles=Membership.Role.choices,
         invitations=invitations,
-        querystring=urlencode({"q": query, "role": role}) + "&",
     )
     return render(request, "organizations/backoffice/members.html", context)
 
@@ -182,7 +180,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         page=page,
         action=action,
         actions=OrgAuditEvent.Action.choices,
-        querystring=urlencode({"action": action}) + "&",
     )
     return render(request, "organizations/backoffice/audit.html", context)
 

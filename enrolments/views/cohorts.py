@@ -71,7 +71,7 @@ def _save_cohort(request: HttpRequest, form: CohortForm, cohort: Cohort | None) 
 @organization_required(can_manage)
 def cohort_create(request: HttpRequest) -> HttpResponse:
     organization = request.organization
-    form = CohortForm(request.POST or None, organization=organization)
+    form = CohortForm(request.POST or None, instance=Cohort(organization=organization), organization=organization)
     if request.method == "POST" and form.is_valid():
         cohort = _save_cohort(request, form, None)
         if cohort is not None:

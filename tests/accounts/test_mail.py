@@ -50,7 +50,7 @@ def test_a_failed_delivery_is_retried_and_still_sent_once(settings):
     FailingOnceBackend.failures = 1
     mail.queue(report_mail())
     row = OutgoingMail.objects.get()
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="connection refused"):
         mail.send([row.pk])
     row.refresh_from_db()
     assert row.status == OutgoingMail.Status.QUEUED
