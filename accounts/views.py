@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -10,6 +10,7 @@ from . import services
 from .forms import ProfileForm, RegistrationForm
 
 
+@login_not_required
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("certificates:dashboard")

@@ -7,9 +7,11 @@ same gunicorn settings, middleware and template engine manage with no applicatio
 when ``HALTUNG_BENCH_FLOOR`` is set (the benchmark harness sets it); see docs/decisions/0401.
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
+@login_not_required
 def floor(request: HttpRequest) -> HttpResponse:
     return render(request, "bench/floor.html", {"title": "Haltung"})

@@ -1,6 +1,7 @@
 """/healthz: does every configured service answer? 200 if so, 503 naming the one that does not."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
@@ -22,6 +23,7 @@ def check_broker() -> str:
     return "ok"
 
 
+@login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
     results: dict[str, str] = {}
     healthy = True

@@ -1,17 +1,20 @@
 """Public pages of the catalogue: the course list, a course's page and the principles."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Course, CourseVersion, Principle
 
 
+@login_not_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     # Only the cards' fields: the versions' package JSON and the modules' item banks are large (bench).
     versions = CourseVersion.objects.current().filter(course__organization__isnull=True).for_catalogue()
     return render(request, "courses/catalogue.html", {"versions": versions})
 
 
+@login_not_required
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=slug)
     version = CourseVersion.objects.current().filter(course=course).with_outline().first()
@@ -29,5 +32,6 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_not_required
 def principles(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/principles.html", {"principles": Principle.objects.all()})

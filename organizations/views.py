@@ -5,7 +5,7 @@ plus the public page where an invited person accepts. Views authorize, bind a fo
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -184,6 +184,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/backoffice/audit.html", context)
 
 
+@login_not_required
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail: join with the current account, log in first, or create one."""
     try:

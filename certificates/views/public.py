@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ def _lookup(code: str) -> tuple[str, Certificate | None]:
     return formatted, Certificate.objects.filter(code=formatted).order_by().first()
 
 
+@login_not_required
 @rate_limited("verify")
 def verify_form(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
@@ -33,6 +35,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/verify_form.html", {})
 
 
+@login_not_required
 @rate_limited("verify")
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Status and frozen facts of one certificate, nothing about any other."""
@@ -51,6 +54,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "certificates/verify.html", context)
 
 
+@login_not_required
 @rate_limited("verify")
 def verify_json(request: HttpRequest, code: str) -> HttpResponse:
     if not codes.is_well_formed(code):
@@ -61,6 +65,7 @@ def verify_json(request: HttpRequest, code: str) -> HttpResponse:
     return JsonResponse(public_facts(certificate), json_dumps_params={"ensure_ascii": False})
 
 
+@login_not_required
 @rate_limited("verify")
 def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
     """The signed Open Badges credential, for wallets and offline checks."""
@@ -76,6 +81,7 @@ def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@login_not_required
 @cache_control(max_age=300, public=True)
 def issuer(request: HttpRequest) -> HttpResponse:
     """The issuer's controller document: every published key, old ones included, so old credentials verify."""

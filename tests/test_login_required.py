@@ -1,0 +1,46 @@
+"""LoginRequiredMiddleware guards every view; the public ones say so with @login_not_required."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = [
+    ("courses:catalogue", []),
+    ("courses:principles", []),
+    ("certificates:verify_form", []),
+    ("certificates:verify", ["HX-UNKNOWN"]),
+    ("certificates:verify_json", ["HX-UNKNOWN"]),
+    ("certificates:issuer", []),
+    ("accounts:register", []),
+    ("accounts:login", []),
+    ("accounts:password_reset", []),
+    ("healthz", []),
+]
+PRIVATE = [
+    ("certificates:dashboard", []),
+    ("certificates:transcript", []),
+    ("accounts:profile", []),
+    ("organizations:index", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), PUBLIC)
+def test_public_pages_answer_signed_out(client, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code != 302 or "/login" not in response["Location"], name
+
+
+def test_the_course_page_answers_signed_out(client, version):
+    assert client.get(reverse("courses:course", args=[version.course.slug])).status_code == 200
+
+
+def test_the_language_switch_works_signed_out(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.parametrize(("name", "args"), PRIVATE)
+def test_other_pages_send_a_signed_out_visitor_to_log_in(client, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302 and "/login" in response["Location"], name
