@@ -9,6 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from enrolments import panels
 
+        from . import checks  # noqa: F401 - registers the credential key check
         from .panels import certificate_panel
 
         panels.register(certificate_panel)

@@ -281,3 +281,20 @@ class ParticipantReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.status}"
+
+
+class StatusList(models.Model):
+    """A signed Bitstring Status List credential as published; the bits come from the certificates' status."""
+
+    number = models.PositiveIntegerField(_("list number"), primary_key=True)
+    credential = models.JSONField(_("signed status list credential"))
+    encoded_list = models.TextField(_("encoded list"))
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"status list {self.number}"

@@ -51,7 +51,45 @@ def sign_credential_task(certificate_id: int) -> str:
     if credential is None:
         logger.warning("No credential key configured; certificate %s has no signed credential.", certificate.code)
         return "no key"
-    return "signed" if store_credential(certificate_id, credential=credential) else "exists"
+    stored = store_credential(certificate_id, credential=credential)
+    ensure_status_list(certificate_id)
+    return "signed" if stored else "exists"
+
+
+def ensure_status_list(certificate_id: int) -> None:
+    """Publish the certificate's status list if it was never published, so its credentialStatus resolves."""
+    from .credentials.status import position
+    from .models import StatusList
+    from .services import publish_status_list
+
+    number, _index = position(certificate_id)
+    if not StatusList.objects.filter(number=number).exists():
+        publish_status_list(number)
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=2, max_retries=5, soft_time_limit=60, time_limit=90, acks_late=True
+)
+def publish_status_list_task(number: int) -> str:
+    """Re-sign one revocation list after a certificate's bit changed; a no-op when the bits are unchanged."""
+    from .services import publish_status_list
+
+    return publish_status_list(number)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def republish_status_lists_task() -> int:
+    """Beat, daily: re-publish every list that has certificates, in case a queued publication was lost."""
+    from .credentials.status import position
+    from .models import Certificate
+
+    last = Certificate.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return 0
+    count = position(last)[0]
+    for number in range(1, count + 1):
+        publish_status_list_task.delay(number)
+    return count
 
 
 @shared_task(soft_time_limit=30, time_limit=60, acks_late=True)

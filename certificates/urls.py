@@ -16,6 +16,8 @@ urlpatterns = [
     path("verify/<str:code>/credential.json", views.verify_credential, name="verify_credential"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("issuer/", views.issuer, name="issuer"),
+    re_path(r"^issuer/keys/(?P<key_id>[A-Za-z0-9._-]{1,64})$", views.issuer_key, name="issuer_key"),
+    path("credentials/status/<int:number>", views.status_list, name="status_list"),
     # The learner's CPD transcript.
     path("transcript/", views.transcript, name="transcript"),
     path("transcript/add/", views.transcript_add, name="transcript_add"),

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.urls import reverse
 
+from .credentials.status import position, status_entry
 from .models import Certificate
+from .services.status import published_bit
 
 
 def public_facts(certificate: Certificate) -> dict[str, Any]:
@@ -49,4 +51,19 @@ def public_facts(certificate: Certificate) -> dict[str, Any]:
         facts["superseded_by"] = {"code": successor.code, "verification_url": successor.verification_url}
     if certificate.credential:
         facts["credential_url"] = reverse("certificates:verify_credential", args=[certificate.code])
+    facts["status_list"] = status_list_facts(certificate)
     return facts
+
+
+def status_list_facts(certificate: Certificate) -> dict[str, Any]:
+    """Where the certificate's revocation bit is published, and what the published list says now.
+
+    ``revoked`` is None until the worker has published the list; it trails a revocation by one task run.
+    """
+    entry = status_entry(certificate.pk)
+    return {
+        "credential": entry["statusListCredential"],
+        "index": position(certificate.pk)[1],
+        "purpose": entry["statusPurpose"],
+        "revoked": published_bit(certificate),
+    }

@@ -257,8 +257,10 @@ QUIZZES_ANALYSIS_DELAY_SECONDS = int(env("QUIZZES_ANALYSIS_DELAY_SECONDS", "300"
 # ------------------------------------------------------------------------------
 # Name of the issuer in Open Badges credentials and in the published controller document.
 HALTUNG_ISSUER_NAME = env("HALTUNG_ISSUER_NAME", "Haltung")
-# Ed25519 signing keys as "key-id:base64url-32-byte-seed", comma-separated; the first signs, all are
-# published so credentials signed before a rotation still verify. Empty with DEBUG: a development key.
+# Issuer keys (docs/decisions/0110). Web processes: the public keys they publish, "key-id:z6Mk…" (Multikey),
+# comma-separated, retired keys kept so old credentials still verify. The Celery worker: the private signing
+# keys, "key-id:base64url-32-byte-seed"; the first signs. Neither set, with DEBUG: a development key.
+HALTUNG_CREDENTIAL_PUBLIC_KEYS = env_list("HALTUNG_CREDENTIAL_PUBLIC_KEYS")
 HALTUNG_CREDENTIAL_KEYS = env_list("HALTUNG_CREDENTIAL_KEYS")
 # Key of the digest that keeps an erased person's certificate checkable by name.
 HALTUNG_ERASURE_KEY = env("HALTUNG_ERASURE_KEY") or SECRET_KEY
@@ -277,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "certificates-expiry-reminders": {
         "task": "certificates.tasks.queue_expiry_reminders_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "certificates-republish-status-lists": {
+        "task": "certificates.tasks.republish_status_lists_task",
         "schedule": 24 * 60 * 60,
     },
 }

@@ -10,7 +10,17 @@ from pyld import jsonld
 CONTEXT_DIR = Path(__file__).parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-CONTEXT_FILES = {VC_V2: "credentials-v2.jsonld", OB_V3: "ob-v3p0-context-3.0.3.json"}
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+SECURITY_V1 = "https://w3id.org/security/v1"
+SECURITY_V2 = "https://w3id.org/security/v2"
+CONTEXT_FILES = {
+    VC_V2: "credentials-v2.jsonld",
+    OB_V3: "ob-v3p0-context-3.0.3.json",
+    # The issuer's controller and key documents (docs/decisions/0110).
+    MULTIKEY_V1: "multikey-v1.jsonld",
+    SECURITY_V1: "security-v1.jsonld",
+    SECURITY_V2: "security-v2.jsonld",
+}
 
 
 class ContextNotBundled(Exception):

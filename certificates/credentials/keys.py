@@ -1,14 +1,23 @@
 """
-The issuer's Ed25519 keys, from the environment.
+The issuer's Ed25519 keys: public halves for the processes that publish them, private halves where signing
+happens (docs/decisions/0110).
 
-``HALTUNG_CREDENTIAL_KEYS`` is a comma-separated list of ``key-id:seed`` pairs, the seed being 32 random
-bytes in base64url. The first key signs new credentials; every listed key is published, so credentials
-signed before a rotation still verify. Rotate by putting a new key first and keeping the old one listed.
+- ``HALTUNG_CREDENTIAL_PUBLIC_KEYS`` (web processes): ``key-id:z6Mk…`` pairs, the public key as a Multikey
+  ``publicKeyMultibase``. Every listed key is published, retired ones included, so credentials signed before
+  a rotation keep verifying.
+- ``HALTUNG_CREDENTIAL_KEYS`` (the Celery worker): ``key-id:seed`` pairs, the seed being 32 random bytes in
+  base64url. The first one signs. A process that has a private key also publishes its public half, so a
+  single-process install (``make run``) needs one setting only.
+
+Each key is a Multikey document of its own at ``/issuer/keys/<key-id>``, under the ``multikey/v1`` context
+that Digital Bazaar's libraries ship; the issuer's controller document at ``/issuer/`` lists them all.
 """
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -18,6 +27,9 @@ from django.urls import reverse
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ED25519_PUB_MULTICODEC = b"\xed\x01"
+KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+SECURITY_V2 = "https://w3id.org/security/v2"
 
 
 def base58btc_encode(data: bytes) -> str:
@@ -37,14 +49,18 @@ def base58btc_decode(text: str) -> bytes:
     return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 
 
-@dataclass(frozen=True)
-class IssuerKey:
-    key_id: str
-    private_key: Ed25519PrivateKey
+def issuer_id() -> str:
+    return settings.SITE_URL + reverse("certificates:issuer")
 
-    @property
-    def public_bytes(self) -> bytes:
-        return self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+def key_url(key_id: str) -> str:
+    return settings.SITE_URL + reverse("certificates:issuer_key", args=[key_id])
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_id: str
+    public_bytes: bytes
 
     @property
     def public_multibase(self) -> str:
@@ -52,11 +68,49 @@ class IssuerKey:
 
     @property
     def verification_method(self) -> str:
-        return f"{issuer_id()}#{self.key_id}"
+        return key_url(self.key_id)
+
+    def multikey(self) -> dict[str, Any]:
+        return {
+            "id": self.verification_method,
+            "type": "Multikey",
+            "controller": issuer_id(),
+            "publicKeyMultibase": self.public_multibase,
+        }
 
 
-def issuer_id() -> str:
-    return settings.SITE_URL + reverse("certificates:issuer")
+@dataclass(frozen=True)
+class IssuerKey:
+    """A private signing key; only the worker is configured with these."""
+
+    key_id: str
+    private_key: Ed25519PrivateKey
+
+    @property
+    def public(self) -> PublicKey:
+        return PublicKey(self.key_id, self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+    @property
+    def public_bytes(self) -> bytes:
+        return self.public.public_bytes
+
+    @property
+    def public_multibase(self) -> str:
+        return self.public.public_multibase
+
+    @property
+    def verification_method(self) -> str:
+        return self.public.verification_method
+
+
+def _pair(entry: str, setting: str) -> tuple[str, str]:
+    key_id, _, value = entry.partition(":")
+    key_id, value = key_id.strip(), value.strip()
+    if not KEY_ID.match(key_id) or not value:
+        raise ImproperlyConfigured(
+            f"{setting} entries look like 'key-id:value' (key id: letters, digits, '.', '_', '-'); got {entry!r}."
+        )
+    return key_id, value
 
 
 def _seed(text: str) -> bytes:
@@ -66,20 +120,45 @@ def _seed(text: str) -> bytes:
     return seed
 
 
+def public_key_from_multibase(text: str, *, setting: str = "HALTUNG_CREDENTIAL_PUBLIC_KEYS") -> bytes:
+    try:
+        raw = base58btc_decode(text[1:]) if text.startswith("z") else b""
+    except ValueError:
+        raw = b""
+    if raw[:2] != ED25519_PUB_MULTICODEC or len(raw) != 34:
+        raise ImproperlyConfigured(f"{setting}: {text!r} is not an Ed25519 Multikey (z6Mk…).")
+    return raw[2:]
+
+
 def issuer_keys() -> list[IssuerKey]:
+    """The private keys configured in this process (the worker's); the first one signs."""
     spec = settings.HALTUNG_CREDENTIAL_KEYS
     if not spec:
-        if not settings.DEBUG:
+        if not settings.DEBUG or settings.HALTUNG_CREDENTIAL_PUBLIC_KEYS:
             return []
         # Development only: a key derived from SECRET_KEY, so `make run` signs without configuration.
         seed = hashlib.sha256(b"haltung-dev-credential-key:" + settings.SECRET_KEY.encode()).digest()
         return [IssuerKey("dev", Ed25519PrivateKey.from_private_bytes(seed))]
     keys = []
     for entry in spec:
-        key_id, _, seed = entry.partition(":")
-        if not key_id or not seed:
-            raise ImproperlyConfigured("HALTUNG_CREDENTIAL_KEYS entries look like 'key-id:base64url-seed'.")
-        keys.append(IssuerKey(key_id.strip(), Ed25519PrivateKey.from_private_bytes(_seed(seed.strip()))))
+        key_id, seed = _pair(entry, "HALTUNG_CREDENTIAL_KEYS")
+        keys.append(IssuerKey(key_id, Ed25519PrivateKey.from_private_bytes(_seed(seed))))
+    return keys
+
+
+def configured_public_keys() -> list[PublicKey]:
+    keys = []
+    for entry in settings.HALTUNG_CREDENTIAL_PUBLIC_KEYS:
+        key_id, multibase = _pair(entry, "HALTUNG_CREDENTIAL_PUBLIC_KEYS")
+        keys.append(PublicKey(key_id, public_key_from_multibase(multibase)))
+    return keys
+
+
+def published_keys() -> list[PublicKey]:
+    """Every key the site publishes: the configured public keys, then the public halves of local private keys."""
+    keys = configured_public_keys()
+    known = {key.key_id for key in keys}
+    keys.extend(key.public for key in issuer_keys() if key.key_id not in known)
     return keys
 
 
@@ -90,25 +169,43 @@ def signing_key() -> IssuerKey | None:
 
 def public_key_for(verification_method: str) -> bytes | None:
     """The raw public key of one of our published verification methods, or None."""
-    return next((key.public_bytes for key in issuer_keys() if key.verification_method == verification_method), None)
+    return next((key.public_bytes for key in published_keys() if key.verification_method == verification_method), None)
 
 
-def controller_document() -> dict:
-    """What the site publishes at the issuer URL: the keys that verify its credentials."""
-    keys = issuer_keys()
+def configuration_problems() -> list[str]:
+    """Private keys whose public half the web processes would publish differently (or not at all)."""
+    published = {key.key_id: key for key in configured_public_keys()}
+    if not published:
+        return []
+    problems = []
+    for key in issuer_keys():
+        listed = published.get(key.key_id)
+        if listed is None:
+            problems.append(f"The signing key {key.key_id!r} is missing from HALTUNG_CREDENTIAL_PUBLIC_KEYS.")
+        elif listed.public_bytes != key.public_bytes:
+            problems.append(f"HALTUNG_CREDENTIAL_PUBLIC_KEYS lists another public key for {key.key_id!r}.")
+    return problems
+
+
+def key_document(key_id: str) -> dict[str, Any] | None:
+    """One verification method as a Multikey document, the way a verifier dereferences it."""
+    key = next((key for key in published_keys() if key.key_id == key_id), None)
+    if key is None:
+        return None
+    return {"@context": MULTIKEY_V1, **key.multikey()}
+
+
+def controller_document() -> dict[str, Any]:
+    """What the site publishes at the issuer URL: the keys that may sign its credentials.
+
+    The security/v2 context defines ``verificationMethod`` and ``assertionMethod`` (the same IRIs as the
+    W3C Controlled Identifiers vocabulary) and multikey/v1 the key terms; both ship with the reference
+    libraries, so a verifier needs nothing it does not already have.
+    """
+    keys = published_keys()
     return {
-        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "@context": [SECURITY_V2, MULTIKEY_V1],
         "id": issuer_id(),
-        "name": settings.HALTUNG_ISSUER_NAME,
-        "url": settings.SITE_URL + "/",
-        "verificationMethod": [
-            {
-                "id": key.verification_method,
-                "type": "Multikey",
-                "controller": issuer_id(),
-                "publicKeyMultibase": key.public_multibase,
-            }
-            for key in keys
-        ],
+        "verificationMethod": [key.multikey() for key in keys],
         "assertionMethod": [key.verification_method for key in keys],
     }

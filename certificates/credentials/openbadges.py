@@ -10,6 +10,7 @@ from django.conf import settings
 from ..models import Certificate
 from .jsonld import OB_V3, VC_V2
 from .keys import issuer_id
+from .status import status_entry
 
 
 def _instant(moment: datetime) -> str:
@@ -77,6 +78,8 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
         "name": certificate.course_title,
         "description": certificate.wording or certificate.course_format,
         "credentialSubject": subject,
+        # Revocation and supersession flip this bit in the published status list (docs/decisions/0111).
+        "credentialStatus": status_entry(certificate.pk),
     }
     if certificate.expires_at:
         credential["validUntil"] = _instant(certificate.expires_at)

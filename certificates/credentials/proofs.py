@@ -3,7 +3,7 @@
 import copy
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -23,24 +23,29 @@ def _hash_data(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
 
 
 def sign(document: dict[str, Any], *, key: IssuerKey, created: datetime) -> dict[str, Any]:
-    """Return a copy of ``document`` with an assertion proof made by ``key``."""
+    """Return a copy of ``document`` with an assertion proof made by ``key``.
+
+    ``proof`` is a one-element array: VC 2.0 allows a set of proofs, and 1EdTech's OB 3.0 JSON Schema accepts
+    only the array form.
+    """
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
-        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "verificationMethod": key.verification_method,
         "proofPurpose": "assertionMethod",
     }
     signature = key.private_key.sign(_hash_data(unsecured, {"@context": unsecured["@context"], **proof}))
     secured = copy.deepcopy(unsecured)
-    secured["proof"] = {**proof, "proofValue": "z" + base58btc_encode(signature)}
+    secured["proof"] = [{**proof, "proofValue": "z" + base58btc_encode(signature)}]
     return secured
 
 
 def verify(document: dict[str, Any], *, resolve: Callable[[str], bytes | None]) -> bool:
     """Check the document's proof; ``resolve`` maps a verification method id to a raw Ed25519 public key."""
-    proof = document.get("proof")
+    proofs = document.get("proof")
+    proof = proofs[0] if isinstance(proofs, list) and len(proofs) == 1 else None
     if not isinstance(proof, dict) or proof.get("type") != "DataIntegrityProof":
         return False
     if proof.get("cryptosuite") != CRYPTOSUITE or proof.get("proofPurpose") != "assertionMethod":

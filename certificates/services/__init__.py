@@ -4,7 +4,8 @@ Writes to certificates. Every state change a user cares about goes through a fun
 - ``issuing``: issue (idempotent), store the rendered PDF and the signed credential;
 - ``lifecycle``: revoke, correct (supersede), pseudonymise on erasure, expiry reminders;
 - ``transcript``: the learner's external CPD entries;
-- ``reporting``: participant reports to chambers.
+- ``reporting``: participant reports to chambers;
+- ``status``: the signed revocation status lists.
 """
 
 from .errors import CertificateError
@@ -12,6 +13,7 @@ from .issuing import issue, passed_attempt, store_credential, store_pdf
 from .lifecycle import correct, mail_certificate, mark_expiry_reminded, pseudonymise_person, revoke
 from .reporting import record_report_outcome, request_reports, request_retraction
 from .signatures import add_signature
+from .status import publish_status_list, published_bit, queue_publication
 from .transcript import add_external_credit
 
 __all__ = [
@@ -24,6 +26,9 @@ __all__ = [
     "mark_expiry_reminded",
     "passed_attempt",
     "pseudonymise_person",
+    "publish_status_list",
+    "published_bit",
+    "queue_publication",
     "record_report_outcome",
     "request_reports",
     "request_retraction",

@@ -19,6 +19,7 @@ from organizations.models import OrgAuditEvent
 from ..models import AuditEvent, Certificate
 from .errors import CertificateError
 from .issuing import create_with_code, queue_render
+from .status import queue_publication
 
 # The frozen facts a correction may change; everything else is copied unchanged.
 CORRECTABLE = ("participant_name", "participant_efn", "participant_licence")
@@ -77,6 +78,7 @@ def revoke(certificate: Certificate, *, by: Any, reason: str) -> Certificate:
         before={"status": before},
         after={"status": certificate.status, "reason": certificate.revocation_reason},
     )
+    queue_publication(certificate)
     return certificate
 
 
@@ -145,6 +147,7 @@ def correct(certificate: Certificate, *, by: Any, changes: dict[str, str], reaso
         after={**cleaned, "code": new.code},
     )
     queue_render(new)
+    queue_publication(old)
     return new
 
 

@@ -10,7 +10,7 @@ from .organization import (
     report_retract,
     reports,
 )
-from .public import issuer, verify, verify_credential, verify_form, verify_json
+from .public import issuer, issuer_key, status_list, verify, verify_credential, verify_form, verify_json
 from .transcript import evidence_download, transcript, transcript_add, transcript_export
 
 __all__ = [
@@ -23,11 +23,13 @@ __all__ = [
     "download",
     "evidence_download",
     "issuer",
+    "issuer_key",
     "participant_export",
     "report_detail",
     "report_push",
     "report_retract",
     "reports",
+    "status_list",
     "transcript",
     "transcript_add",
     "transcript_export",

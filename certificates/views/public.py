@@ -5,16 +5,18 @@ import json
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from .. import codes
-from ..credentials.keys import controller_document
+from ..credentials import status
+from ..credentials.keys import controller_document, key_document
 from ..forms import NameCheckForm
-from ..models import Certificate
+from ..models import Certificate, StatusList
 from ..ratelimit import rate_limited
 from ..services.lifecycle import name_digest
-from ..verification import public_facts
+from ..verification import public_facts, status_list_facts
 
 
 def _lookup(code: str) -> tuple[str, Certificate | None]:
@@ -44,7 +46,11 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     formatted, certificate = _lookup(code)
     if certificate is None:
         return render(request, "certificates/verify_unknown.html", {"code": formatted}, status=404)
-    context = {"certificate": certificate, "status": certificate.public_status()}
+    context = {
+        "certificate": certificate,
+        "status": certificate.public_status(),
+        "status_list": status_list_facts(certificate),
+    }
     if certificate.pseudonymised_at:
         # The name was erased on request; a verifier can still check the name on the paper.
         form = NameCheckForm(request.GET or None)
@@ -85,4 +91,24 @@ def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
 @cache_control(max_age=300, public=True)
 def issuer(request: HttpRequest) -> HttpResponse:
     """The issuer's controller document: every published key, old ones included, so old credentials verify."""
-    return JsonResponse(controller_document(), content_type="application/json")
+    return JsonResponse(controller_document(), content_type="application/ld+json")
+
+
+@cache_control(max_age=300, public=True)
+def issuer_key(request: HttpRequest, key_id: str) -> HttpResponse:
+    """One key as a Multikey document: what a verifier gets when it dereferences a proof's verificationMethod."""
+    document = key_document(key_id)
+    if document is None:
+        raise Http404
+    return JsonResponse(document, content_type="application/ld+json")
+
+
+@cache_control(max_age=status.TTL_SECONDS, public=True)
+def status_list(request: HttpRequest, number: int) -> HttpResponse:
+    """The signed revocation list as the worker last published it (docs/decisions/0111)."""
+    stored = StatusList.objects.filter(number=number).only("credential", "signed_at").first()
+    if stored is None:
+        raise Http404
+    response = JsonResponse(stored.credential, content_type="application/vc")
+    response["Last-Modified"] = http_date(stored.signed_at.timestamp())
+    return response

@@ -304,7 +304,9 @@ def has_undefined_terms(document: dict) -> bool:
 
 def verify(document: dict, public_keys: dict[str, bytes]) -> bool:
     """True when the document carries a valid eddsa-rdfc-2022 proof by one of ``public_keys`` (by method id)."""
-    proof = document.get("proof")
+    proofs = document.get("proof")
+    # VC 2.0 allows a set of proofs; Haltung signs with exactly one, as a one-element array.
+    proof = proofs[0] if isinstance(proofs, list) and len(proofs) == 1 else None
     if not isinstance(proof, dict) or proof.get("cryptosuite") != "eddsa-rdfc-2022":
         return False
     if proof.get("type") != "DataIntegrityProof" or proof.get("proofPurpose") != "assertionMethod":

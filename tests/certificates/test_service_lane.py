@@ -56,7 +56,7 @@ def test_worker_signs_and_reports_with_backoff(eiv_environment, celery_worker, m
 
     wait_for(finished, what="the worker to render and sign")
     assert certificate.pdf_rendered_by.startswith(celery_worker)
-    assert certificate.credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert certificate.credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
     eiv_environment.state.rate_limit_next = 1
     services.request_reports(certificate.accreditation, by=user)
