@@ -37,9 +37,14 @@ DESIGNS = {
             template="certificates/designs/classic-2.html",
             sha256="92f8ff7009ab297fd8cc92b5b583a94f873bb8bd805c93c295026db97df9dab4",
         ),
+        Design(
+            key="classic-3",
+            template="certificates/designs/classic-3.html",
+            sha256="c89679a33965b4ed762793be0d77863b8ed8988e33659dc9d9b42810e700c21c",
+        ),
     ]
 }
-CURRENT = "classic-2"
+CURRENT = "classic-3"
 
 
 def get(key: str) -> Design:

@@ -98,9 +98,15 @@ class Certificate(models.Model):
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, null=True, blank=True)
     wording = models.TextField(_("accreditation wording"), blank=True)
     organizer = models.CharField(_("organizer"), max_length=300)
+    organizer_address = models.TextField(_("organizer address"), blank=True)
     # A content-addressed copy of the organizer's logo at issue time (never overwritten).
     organizer_logo = models.CharField(_("organizer logo (stored copy)"), max_length=200, blank=True)
     scientific_lead = models.CharField(_("scientific lead"), max_length=200, blank=True)
+    scientific_lead_qualification = models.CharField(
+        _("qualification of the scientific lead"), max_length=200, blank=True
+    )
+    # A content-addressed copy of the lead's signature image from the accreditation at issue time.
+    signature_image = models.CharField(_("signature image (stored copy)"), max_length=200, blank=True)
     signature = models.ForeignKey(
         Signature,
         on_delete=models.PROTECT,
@@ -298,3 +304,32 @@ class StatusList(models.Model):
 
     def __str__(self) -> str:
         return f"status list {self.number}"
+
+
+class WalletOffer(models.Model):
+    """An OpenID4VCI credential offer (pre-authorized code flow) for one certificate's credential.
+
+    Only SHA-256 digests of the code and the access token are stored; both are single-use and short-lived.
+    """
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="wallet_offers", verbose_name=_("certificate")
+    )
+    code_digest = models.CharField(_("digest of the pre-authorized code"), max_length=64, unique=True)
+    # NULL until the code is redeemed: NULLs never collide under the unique constraint, empty strings would.
+    token_digest = models.CharField(_("digest of the access token"), max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("code expires at"))
+    redeemed_at = models.DateTimeField(_("code redeemed at"), null=True, blank=True)
+    token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("credential delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wallet offer")
+        verbose_name_plural = _("wallet offers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.certificate_id} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else str(self.certificate_id)
+        )

@@ -10,6 +10,12 @@ urlpatterns = [
     path("certificates/<str:code>/", views.detail, name="detail"),
     path("certificates/<str:code>/pdf/", views.download, name="download"),
     path("certificates/<str:code>/credential.json", views.credential_download, name="credential"),
+    path("certificates/<str:code>/wallet/", views.wallet.offer, name="wallet_offer"),
+    # OpenID4VCI, pre-authorized code flow (docs/decisions/0113): metadata, token and credential endpoints.
+    path(".well-known/openid-credential-issuer", views.wallet.issuer_metadata, name="oid4vci_metadata"),
+    path(".well-known/oauth-authorization-server", views.wallet.authorization_server_metadata, name="oauth_metadata"),
+    path("oid4vci/token", views.wallet.token, name="oid4vci_token"),
+    path("oid4vci/credential", views.wallet.credential, name="oid4vci_credential"),
     # Public verification (no login; rate-limited per client).
     path("verify/", views.verify_form, name="verify_form"),
     re_path(r"^verify/(?P<code>[^/]+)\.json$", views.verify_json, name="verify_json"),

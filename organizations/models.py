@@ -59,6 +59,11 @@ class Organization(models.Model):
         help_text=_("A PNG or JPEG image, printed on certificates."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        help_text=_("Printed under the organizer's name on certificates, one line per address line."),
+    )
     default_language = models.CharField(_("default language"), max_length=2, choices=settings.LANGUAGES, default="de")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

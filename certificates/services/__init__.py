@@ -5,7 +5,8 @@ Writes to certificates. Every state change a user cares about goes through a fun
 - ``lifecycle``: revoke, correct (supersede), pseudonymise on erasure, expiry reminders;
 - ``transcript``: the learner's external CPD entries;
 - ``reporting``: participant reports to chambers;
-- ``status``: the signed revocation status lists.
+- ``status``: the signed revocation status lists;
+- ``wallet``: offering a credential to a wallet (OpenID4VCI, pre-authorized code).
 """
 
 from .errors import CertificateError

@@ -97,17 +97,35 @@ def queue_render(certificate: Certificate) -> None:
     enqueue_on_commit(sign_credential_task, certificate.pk)
 
 
-def frozen_logo(organization: Any) -> str:
-    """Copy the organizer's logo to a content-addressed name, so a later logo change leaves certificates alone."""
-    if organization is None or not organization.logo:
+def frozen_copy(field_file: Any, folder: str) -> str:
+    """Copy a stored image to a content-addressed name, so a later upload leaves issued certificates alone."""
+    if not field_file:
         return ""
-    with organization.logo.open("rb") as handle:
+    with field_file.open("rb") as handle:
         content = handle.read()
-    suffix = PurePosixPath(organization.logo.name).suffix.lower()
-    name = f"certificates/logos/{hashlib.sha256(content).hexdigest()}{suffix}"
+    suffix = PurePosixPath(field_file.name).suffix.lower()
+    name = f"certificates/{folder}/{hashlib.sha256(content).hexdigest()}{suffix}"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(content))
     return name
+
+
+def frozen_logo(organization: Any) -> str:
+    return frozen_copy(organization.logo, "logos") if organization is not None else ""
+
+
+def accreditation_lead(accreditation: Accreditation | None, version: Any) -> dict[str, Any]:
+    """The scientific lead as the accreditation names them, falling back to the course version.
+
+    The accreditation's lead fields (name, qualification, signature image) are read defensively: they arrive
+    with issue 16, and until then the course version's ``scientific_lead`` and the ``Signature`` rows apply.
+    """
+    name = getattr(accreditation, "scientific_lead_name", "") or getattr(accreditation, "scientific_lead", "")
+    return {
+        "name": name or version.scientific_lead,
+        "qualification": getattr(accreditation, "scientific_lead_qualification", "") or "",
+        "signature": getattr(accreditation, "scientific_lead_signature", None),
+    }
 
 
 def facts_from(enrollment: Enrollment, attempt: Attempt) -> dict[str, Any]:
@@ -115,13 +133,13 @@ def facts_from(enrollment: Enrollment, attempt: Attempt) -> dict[str, Any]:
     user, version, accreditation = enrollment.user, enrollment.course_version, enrollment.accreditation
     language = user.language
     organization = version.course.organization
+    lead = accreditation_lead(accreditation, version)
     with translation.override(language):
         wording = localized(accreditation.wording) if accreditation else ""
         title = localized(version.title)
+        qualification = localized(lead["qualification"]) or localized(version.scientific_lead_qualification or {})
     signature = (
-        Signature.objects.filter(signatory_name=version.scientific_lead).order_by("-uploaded_at").first()
-        if version.scientific_lead
-        else None
+        Signature.objects.filter(signatory_name=lead["name"]).order_by("-uploaded_at").first() if lead["name"] else None
     )
     return {
         "enrollment": enrollment,
@@ -140,9 +158,14 @@ def facts_from(enrollment: Enrollment, attempt: Attempt) -> dict[str, Any]:
         "points": accreditation.points if accreditation else None,
         "wording": wording,
         "organizer": organization.certificate_name if organization else "Haltung",
+        "organizer_address": organization.postal_address.strip() if organization else "",
         "organizer_logo": frozen_logo(organization),
-        "scientific_lead": version.scientific_lead,
+        "scientific_lead": lead["name"],
+        "scientific_lead_qualification": qualification,
         "signature": signature,
+        # The accreditation's signature image wins over a Signature row; both are frozen at issue.
+        "signature_image": frozen_copy(lead["signature"], "signatures")
+        or (frozen_copy(signature.image, "signatures") if signature else ""),
         "design": designs.CURRENT,
         "result_percent": attempt.score,
         "pass_mark": attempt.pass_mark,

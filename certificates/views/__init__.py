@@ -1,5 +1,6 @@
 """Views of the certificates app, split by audience: learner, public verification, organization admins."""
 
+from . import wallet
 from .learner import claim, credential_download, dashboard, detail, download
 from .organization import (
     certificate_list,
@@ -37,4 +38,5 @@ __all__ = [
     "verify_credential",
     "verify_form",
     "verify_json",
+    "wallet",
 ]

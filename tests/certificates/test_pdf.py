@@ -1,4 +1,4 @@
-"""The stored certificate PDF: PDF/A-3b, frozen text, a QR code of the verification URL, the VNR as Code 39."""
+"""The stored certificate PDF: PDF/A-3a, frozen text, a QR code of the verification URL, the VNR as Code 39."""
 
 import pytest
 from django.urls import reverse
@@ -25,11 +25,11 @@ def test_pdf_passes_qpdf_check(pdf_path):
     assert "No syntax or stream encoding errors found" in result.stdout
 
 
-def test_pdf_declares_pdfa_3b(pdf_path):
-    """The XMP metadata declares PDF/A part 3, conformance B, and an output intent is embedded."""
+def test_pdf_declares_pdfa_3a(pdf_path):
+    """The XMP metadata declares PDF/A part 3, conformance A (tagged), and an output intent is embedded."""
     reader = PdfReader(pdf_path)
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
@@ -88,7 +88,7 @@ def test_certificate_names_its_design_and_screen_uses_it(learner_client, certifi
     """The certificate records its design; the on-screen page renders the same template."""
     assert certificate.design == designs.CURRENT
     page = learner_client.get(reverse("certificates:detail", args=[certificate.code])).content.decode()
-    assert 'class="hc2"' in page and certificate.participant_name in page
+    assert 'class="hc3"' in page and certificate.participant_name in page
 
 
 def _png(colour: str) -> bytes:
