@@ -1,10 +1,11 @@
 """Publish the revocation status lists: computed from the certificates, signed where the key is, stored once."""
 
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+
+from config.tasks import enqueue_on_commit
 
 from ..credentials import status
 from ..models import Certificate, StatusList
@@ -58,7 +59,7 @@ def queue_publication(certificate: Certificate) -> None:
     from ..tasks import publish_status_list_task
 
     number, _index = status.position(certificate.pk)
-    transaction.on_commit(partial(publish_status_list_task.delay, number))
+    enqueue_on_commit(publish_status_list_task, number)
 
 
 def published_bit(certificate: Certificate) -> bool | None:

@@ -16,10 +16,12 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from certificates import services
 from certificates.models import Certificate
-from courses import evaluation
-from courses import services as course_services
-from courses.models import Step, StepProgress
-from courses.packages import import_package, read_package
+from courses.models import Step
+from courses.packages.importing import import_package
+from courses.packages.reading import read_package
+from enrolments import evaluation
+from enrolments.models import StepProgress
+from enrolments.services import learning as course_services
 from organizations.models import Organization
 from tests.certificates.conftest import pass_final_test
 from tests.certificates.tools import pdf_text, run

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0003_organizer_logo'),
+        ('certificates', '0004_enrollment_moved_to_enrolments'),
     ]
 
     operations = [
