@@ -65,3 +65,49 @@ def test_worker_signs_and_reports_with_backoff(eiv_environment, celery_worker, m
     statuses = [s for _m, path, s in eiv_environment.state.requests if path.endswith("push_teilnahme")]
     assert statuses == [429, 200]
     assert Certificate.objects.count() == 1
+
+
+@pytest.fixture
+def worker_keys(monkeypatch):
+    """The private key in the environment the worker process inherits (set before the worker starts)."""
+    monkeypatch.setenv("HALTUNG_CREDENTIAL_KEYS", KEY_A)
+
+
+def test_worker_signs_and_publishes_status_web_holds_public_keys_only(
+    worker_keys,
+    celery_worker,  # noqa: F811
+    settings,
+    make_user,
+    version,
+):
+    """The web process has only public keys; the worker signs the credential and the status lists."""
+    from certificates.credentials import keys, status
+    from certificates.models import StatusList
+    from enrolments.services import learning
+    from tests.certificates.test_status_and_keys import public_entry
+
+    settings.HALTUNG_CREDENTIAL_KEYS = []  # this (web) process: public keys only
+    settings.HALTUNG_CREDENTIAL_PUBLIC_KEYS = [public_entry(KEY_A)]
+    assert keys.signing_key() is None
+
+    user = make_user("status@example.org", "Status Person")
+    enrollment = learning.enroll(version, user=user)
+    complete_all_steps(enrollment)
+    pass_final_test(enrollment)
+    certificate = services.issue(enrollment, by=user)
+    number, index = status.position(certificate.pk)
+
+    def signed_and_listed() -> bool:
+        certificate.refresh_from_db()
+        return bool(certificate.credential) and StatusList.objects.filter(number=number).exists()
+
+    wait_for(signed_and_listed, what="the worker to sign the credential and publish its list")
+    assert keys.public_key_for(certificate.credential["proof"][0]["verificationMethod"]) is not None
+    assert not status.is_set(status.decode(StatusList.objects.get(number=number).encoded_list), index)
+
+    services.revoke(certificate, by=user, reason="Issued in error")
+
+    def flipped() -> bool:
+        return status.is_set(status.decode(StatusList.objects.get(number=number).encoded_list), index)
+
+    wait_for(flipped, what="the worker to re-publish the list with the bit set")
