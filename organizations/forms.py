@@ -11,7 +11,8 @@ from .reports import available_reports
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "organizer_line", "logo", "contact_email", "default_language"]
+        fields = ["name", "organizer_line", "postal_address", "logo", "contact_email", "default_language"]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
 
 
 class InviteForm(forms.Form):

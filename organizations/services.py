@@ -22,7 +22,7 @@ from .errors import OrganizationError
 from .models import Invitation, Membership, Organization, OrgAuditEvent
 
 INVITATION_SALT = "organizations.invitation"
-ORGANIZATION_FIELDS = ["name", "organizer_line", "logo", "contact_email", "default_language"]
+ORGANIZATION_FIELDS = ["name", "organizer_line", "postal_address", "logo", "contact_email", "default_language"]
 
 
 @transaction.atomic

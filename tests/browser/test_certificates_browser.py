@@ -67,3 +67,33 @@ def test_admin_revokes_by_keyboard(page, org_version, organization, certificate,
     page.goto(reverse("certificates:verify", args=[certificate.code]))
     assert page.get_by_text("Revoked.").is_visible()
     axe("certificates-verify-revoked")
+
+
+@pytest.fixture
+def signing_key(settings):
+    """Sign credentials in this test (the certificates tests set the same key by default)."""
+    from tests.certificates.conftest import KEY_A
+
+    settings.HALTUNG_CREDENTIAL_KEYS = [KEY_A]
+
+
+def test_wallet_offer_by_keyboard_at_both_widths(signing_key, page, certificate, learner):
+    """The learner reaches the wallet button by keyboard; certificate and offer fit 1280 and 375 px, axe-clean."""
+    axe = Scanner(page)
+    log_in(page, learner.email)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(reverse("certificates:detail", args=[certificate.code]))
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        axe(f"certificates-detail-{width}")
+        button = page.locator("form[action$='/wallet/'] button")  # the learner's own language (German) applies
+        for _step in range(60):
+            page.keyboard.press("Tab")
+            if button.evaluate("element => element === document.activeElement"):
+                break
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/wallet/")
+        assert page.locator("main img[src^='data:image/svg+xml']").is_visible()
+        assert page.locator("a[href^='openid-credential-offer://?credential_offer=']").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        axe(f"certificates-wallet-offer-{width}")
