@@ -94,6 +94,7 @@ def issuer(request: HttpRequest) -> HttpResponse:
     return JsonResponse(controller_document(), content_type="application/ld+json")
 
 
+@login_not_required
 @cache_control(max_age=300, public=True)
 def issuer_key(request: HttpRequest, key_id: str) -> HttpResponse:
     """One key as a Multikey document: what a verifier gets when it dereferences a proof's verificationMethod."""
@@ -103,6 +104,7 @@ def issuer_key(request: HttpRequest, key_id: str) -> HttpResponse:
     return JsonResponse(document, content_type="application/ld+json")
 
 
+@login_not_required
 @cache_control(max_age=status.TTL_SECONDS, public=True)
 def status_list(request: HttpRequest, number: int) -> HttpResponse:
     """The signed revocation list as the worker last published it (docs/decisions/0111)."""

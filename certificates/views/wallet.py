@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
@@ -39,11 +39,13 @@ def offer(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@login_not_required
 @cache_control(max_age=300, public=True)
 def issuer_metadata(request: HttpRequest) -> HttpResponse:
     return JsonResponse(wallet.issuer_metadata())
 
 
+@login_not_required
 @cache_control(max_age=300, public=True)
 def authorization_server_metadata(request: HttpRequest) -> HttpResponse:
     return JsonResponse(wallet.authorization_server_metadata())
@@ -60,7 +62,8 @@ def _error(error: wallet.WalletError) -> JsonResponse:
     return response
 
 
-@csrf_exempt  # called by wallet apps, not by a form of ours; the pre-authorized code is the credential
+@login_not_required  # wallets have no session: the pre-authorized code is the credential
+@csrf_exempt  # called by wallet apps, not by a form of ours
 @require_POST
 def token(request: HttpRequest) -> HttpResponse:
     try:
@@ -74,7 +77,8 @@ def token(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@csrf_exempt  # called by wallet apps with a bearer token
+@login_not_required  # wallets authenticate with the bearer token
+@csrf_exempt
 @require_POST
 def credential(request: HttpRequest) -> HttpResponse:
     scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
