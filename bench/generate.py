@@ -99,6 +99,22 @@ def ts(moment: datetime | None) -> str:
     return r"\N" if moment is None else moment.isoformat()
 
 
+def force_outcome(correct: list[bool], need: int, outcome: str) -> list[bool]:
+    """Flip answers from the front until a "pass" reaches ``need`` correct ones or a "fail" falls below it."""
+    correct = list(correct)
+    if outcome == "pass":
+        for i in range(len(correct)):
+            if sum(correct) >= need:
+                break
+            correct[i] = True
+    elif outcome == "fail":
+        for i in range(len(correct)):
+            if sum(correct) < need:
+                break
+            correct[i] = False
+    return correct
+
+
 def import_generated_courses(count: int) -> None:
     """Copies of the flagship package under other slugs, with unlimited attempts (practice profiles)."""
     from courses.packages.importing import import_package
@@ -419,17 +435,7 @@ class Generator:
             theta = ability.setdefault(plan.user, self.rng.gauss(0, 1))
             correct = [self.rng.random() < 1 / (1 + math.exp(self.difficulty[i] - theta)) for i in drawn]
             pass_mark = self.accreditation[plan.version].pass_mark
-            need = math.ceil(pass_mark * len(drawn) / 100)
-            if outcome == "pass":
-                for i in range(len(correct)):
-                    if sum(correct) >= need:
-                        break
-                    correct[i] = True
-            elif outcome == "fail":
-                for i in range(len(correct)):
-                    if sum(correct) < need:
-                        break
-                    correct[i] = False
+            correct = force_outcome(correct, math.ceil(pass_mark * len(drawn) / 100), outcome)
             score = Decimal(100 * sum(correct) / len(drawn)).quantize(Decimal("0.01"))
             payload = []
             for position, (item_id, right) in enumerate(zip(drawn, correct, strict=True), start=1):

@@ -10,7 +10,6 @@ one. A learner's path is the mapping ``node_id -> Answer`` of the choices made o
 from dataclasses import dataclass, field
 from typing import Any
 
-NODE_TYPES = {"narrative", "decision", "consequence", "debrief"}
 MIN_OPTIONS, MAX_OPTIONS = 2, 5
 
 
@@ -93,69 +92,104 @@ def walk(graph: dict[str, Any], path: dict[str, Answer]) -> Walk:
     return result
 
 
+@dataclass(frozen=True)
+class _Names:
+    """What a node may refer to: decisions and their option ids, embedded items, item ids, principles."""
+
+    nodes: dict[str, Any]
+    decisions: dict[str, set[str]]
+    embedded: set[str]
+    item_ids: set[str]
+    principles: set[str]
+
+
 def validate(graph: dict[str, Any], *, item_ids: set[str], principles: set[str]) -> list[tuple[str, str]]:
-    """Return ``(node_id, message)`` for every rule the graph breaks; an empty list means valid."""
-    errors: list[tuple[str, str]] = []
+    """
+    Return ``(node_id, message)`` for every rule the graph breaks; an empty list means valid.
+
+    The graph has passed the module schema (``courses/packages/schema/module.schema.json``), which owns node
+    types, required keys such as an option's feedback, and the shape of conditions; these rules are the ones
+    that need the whole graph.
+    """
     nodes: dict[str, Any] = graph.get("nodes") or {}
     start = graph.get("start")
     if start not in nodes:
         return [(str(start), f"start node {start!r} does not exist")]
-    decisions = {
-        nid: {o.get("id") for o in n.get("options", [])} for nid, n in nodes.items() if n.get("type") == "decision"
-    }
-    embedded = {n.get("item") for n in nodes.values() if n.get("item")}
-    for node_id, node in nodes.items():
-        kind = node.get("type")
-        if kind not in NODE_TYPES:
-            errors.append((node_id, f"unknown node type {kind!r}; use one of {', '.join(sorted(NODE_TYPES))}"))
-            continue
-        for tag in node.get("principles", []):
-            if tag not in principles:
-                errors.append((node_id, f"unknown principle {tag!r}"))
-        if node.get("item") and node["item"] not in item_ids:
-            errors.append((node_id, f"embedded item {node['item']!r} is not defined in this module"))
-        if kind == "decision":
-            options = node.get("options") or []
-            if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-                errors.append(
-                    (node_id, f"a decision needs {MIN_OPTIONS} to {MAX_OPTIONS} options, it has {len(options)}")
-                )
-            seen: set[str] = set()
-            for option in options:
-                oid = option.get("id")
-                if oid in seen:
-                    errors.append((node_id, f"option id {oid!r} is used twice"))
-                seen.add(oid)
-                if not option.get("feedback"):
-                    errors.append((node_id, f"option {oid!r} has no feedback"))
-                if option.get("next") not in nodes:
-                    errors.append((node_id, f"option {oid!r} leads to missing node {option.get('next')!r}"))
-                for tag in option.get("principles", []):
-                    if tag not in principles:
-                        errors.append((node_id, f"option {oid!r}: unknown principle {tag!r}"))
-            if node.get("next"):
-                errors.append((node_id, "a decision continues through its options, not through 'next'"))
-        elif kind == "debrief":
-            if node.get("next"):
-                errors.append((node_id, "a debrief ends the vignette and has no 'next'"))
-        else:
-            edges = _edges(node)
-            if not edges:
-                errors.append((node_id, "this node leads nowhere; every path must end in a debrief"))
-            for index, edge in enumerate(edges):
-                if edge.get("to") not in nodes:
-                    errors.append((node_id, f"edge leads to missing node {edge.get('to')!r}"))
-                when = edge.get("when")
-                if when is None and index != len(edges) - 1:
-                    errors.append((node_id, "only the last edge may be unguarded"))
-                if when is not None:
-                    errors.extend((node_id, msg) for msg in _check_when(when, decisions, embedded))
-            if edges and edges[-1].get("when") is not None:
-                errors.append((node_id, "the last edge must be unguarded, so that some edge always applies"))
-    if errors:
-        return errors
+    names = _Names(
+        nodes=nodes,
+        decisions={nid: {o.get("id") for o in n.get("options", [])} for nid, n in nodes.items() if _is(n, "decision")},
+        embedded={n["item"] for n in nodes.values() if n.get("item")},
+        item_ids=item_ids,
+        principles=principles,
+    )
+    errors = [(node_id, message) for node_id, node in nodes.items() for message in _node_errors(node, names)]
+    return errors or _path_errors(graph)
+
+
+def _is(node: dict[str, Any], kind: str) -> bool:
+    return node.get("type") == kind
+
+
+def _node_errors(node: dict[str, Any], names: _Names) -> list[str]:
+    errors = [f"unknown principle {tag!r}" for tag in node.get("principles", []) if tag not in names.principles]
+    if node.get("item") and node["item"] not in names.item_ids:
+        errors.append(f"embedded item {node['item']!r} is not defined in this module")
+    if _is(node, "decision"):
+        errors += _decision_errors(node, names)
+    elif _is(node, "debrief"):
+        if node.get("next"):
+            errors.append("a debrief ends the vignette and has no 'next'")
+    else:
+        errors += _edge_errors(node, names)
+    return errors
+
+
+def _decision_errors(node: dict[str, Any], names: _Names) -> list[str]:
+    options = node.get("options") or []
+    errors = []
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        errors.append(f"a decision needs {MIN_OPTIONS} to {MAX_OPTIONS} options, it has {len(options)}")
+    seen: set[str] = set()
+    for option in options:
+        oid = option.get("id")
+        if oid in seen:
+            errors.append(f"option id {oid!r} is used twice")
+        seen.add(oid)
+        if option.get("next") not in names.nodes:
+            errors.append(f"option {oid!r} leads to missing node {option.get('next')!r}")
+        errors += [
+            f"option {oid!r}: unknown principle {tag!r}"
+            for tag in option.get("principles", [])
+            if tag not in names.principles
+        ]
+    if node.get("next"):
+        errors.append("a decision continues through its options, not through 'next'")
+    return errors
+
+
+def _edge_errors(node: dict[str, Any], names: _Names) -> list[str]:
+    edges = _edges(node)
+    if not edges:
+        return ["this node leads nowhere; every path must end in a debrief"]
+    errors = []
+    for index, edge in enumerate(edges):
+        if edge.get("to") not in names.nodes:
+            errors.append(f"edge leads to missing node {edge.get('to')!r}")
+        when = edge.get("when")
+        if when is None and index != len(edges) - 1:
+            errors.append("only the last edge may be unguarded")
+        if when is not None:
+            errors += _check_when(when, names.decisions, names.embedded)
+    if edges[-1].get("when") is not None:
+        errors.append("the last edge must be unguarded, so that some edge always applies")
+    return errors
+
+
+def _path_errors(graph: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rules over the paths of a graph whose nodes are each well formed."""
+    nodes, start = graph["nodes"], graph["start"]
     reachable = _reachable(nodes, start)
-    errors.extend((nid, "node is not reachable from the start") for nid in nodes if nid not in reachable)
+    errors = [(nid, "node is not reachable from the start") for nid in nodes if nid not in reachable]
     cycle = _find_cycle(nodes, start)
     if cycle:
         errors.append((cycle, "the graph has a cycle through this node"))
@@ -193,7 +227,7 @@ def reachable_in_play(graph: dict[str, Any]) -> set[str]:
     return seen
 
 
-def _check_when(when: dict[str, Any], decisions: dict[str, set], embedded: set) -> list[str]:
+def _check_when(when: dict[str, Any], decisions: dict[str, set[str]], embedded: set[str]) -> list[str]:
     if "chose" in when:
         node_id, _, option = str(when["chose"]).partition(".")
         if node_id not in decisions:
@@ -201,11 +235,10 @@ def _check_when(when: dict[str, Any], decisions: dict[str, set], embedded: set) 
         if option not in decisions[node_id]:
             return [f"condition refers to option {option!r}, which {node_id!r} does not have"]
         return []
-    if "item_correct" in when:
-        if when["item_correct"] not in embedded:
-            return [f"condition refers to item {when['item_correct']!r}, which no node embeds"]
-        return []
-    return [f"unknown condition {sorted(when)}; use 'chose' or 'item_correct'"]
+    # Otherwise the schema has made it {"item_correct": item_id}.
+    if when["item_correct"] not in embedded:
+        return [f"condition refers to item {when['item_correct']!r}, which no node embeds"]
+    return []
 
 
 def _reachable(nodes: dict[str, Any], start: str) -> set[str]:

@@ -102,91 +102,104 @@ class _Issuer:
 
 def canonicalize(quads: list[tuple]) -> str:
     """Canonical N-Quads of a dataset given as (subject, predicate, object, graph-or-None) term tuples."""
-    blank_quads: dict[str, list[tuple]] = defaultdict(list)
-    for quad in quads:
-        for component in (quad[0], quad[2], quad[3]):
-            if component is not None and component[0] == "blank":
-                blank_quads[component[1]].append(quad)
-    canonical = _Issuer("c14n")
+    return _Canonicalizer(quads).canonical_nquads()
 
-    def first_degree(identifier: str) -> str:
+
+class _Canonicalizer:
+    """The state RDFC-1.0's algorithms share over one dataset: each blank node's quads, the canonical issuer."""
+
+    def __init__(self, quads: list[tuple]) -> None:
+        self.quads = quads
+        self.blank_quads: dict[str, list[tuple]] = defaultdict(list)
+        for quad in quads:
+            for blank in _blanks(quad):
+                self.blank_quads[blank].append(quad)
+        self.canonical = _Issuer("c14n")
+
+    def canonical_nquads(self) -> str:
+        """The main algorithm (spec 4.4): unique first-degree hashes first, then the shared ones by n-degree."""
+        hashes: dict[str, list[str]] = defaultdict(list)
+        for identifier in self.blank_quads:
+            hashes[self.first_degree(identifier)].append(identifier)
+        shared = []
+        for hash_ in sorted(hashes):
+            if len(hashes[hash_]) == 1:
+                self.canonical.issue(hashes[hash_][0])
+            else:
+                shared.append(hash_)
+        for hash_ in shared:
+            results = []
+            for identifier in hashes[hash_]:
+                if identifier in self.canonical.issued:
+                    continue
+                temporary = _Issuer("b")
+                temporary.issue(identifier)
+                results.append(self.n_degree(identifier, temporary))
+            for _hash, issuer in sorted(results, key=lambda result: result[0]):
+                for existing in issuer.issued:  # in the order issued
+                    self.canonical.issue(existing)
+        return "".join(sorted({_nquad(quad, self.canonical.issued) for quad in self.quads}))
+
+    def first_degree(self, identifier: str) -> str:
         lines = []
-        for quad in blank_quads[identifier]:
+        for quad in self.blank_quads[identifier]:
             labels = {bn: ("a" if bn == identifier else "z") for bn in _blanks(quad)}
             lines.append(_nquad(quad, labels))
         return _sha256("".join(sorted(lines)))
 
-    def related_hash(related: str, quad: tuple, issuer: _Issuer, position: str) -> str:
-        if related in canonical.issued:
-            identifier = "_:" + canonical.issued[related]
+    def related_hash(self, related: str, quad: tuple, issuer: _Issuer, position: str) -> str:
+        if related in self.canonical.issued:
+            identifier = "_:" + self.canonical.issued[related]
         elif related in issuer.issued:
             identifier = "_:" + issuer.issued[related]
         else:
-            identifier = first_degree(related)
+            identifier = self.first_degree(related)
         predicate = f"<{quad[1][1]}>" if position != "g" else ""
         return _sha256(position + predicate + identifier)
 
-    def n_degree(identifier: str, issuer: _Issuer) -> tuple[str, _Issuer]:
+    def n_degree(self, identifier: str, issuer: _Issuer) -> tuple[str, _Issuer]:
+        """Hash N-Degree Quads (spec 4.8): the shortest path over every order of the related blank nodes."""
         by_hash: dict[str, list[str]] = defaultdict(list)
-        for quad in blank_quads[identifier]:
+        for quad in self.blank_quads[identifier]:
             for position, component in (("s", quad[0]), ("o", quad[2]), ("g", quad[3])):
                 if component is not None and component[0] == "blank" and component[1] != identifier:
-                    by_hash[related_hash(component[1], quad, issuer, position)].append(component[1])
+                    by_hash[self.related_hash(component[1], quad, issuer, position)].append(component[1])
         data = ""
         for hash_ in sorted(by_hash):
             data += hash_
             chosen_path, chosen_issuer = "", None
             for permutation in itertools.permutations(by_hash[hash_]):
-                issuer_copy, path, recursion, skip = issuer.copy(), "", [], False
-                for related in permutation:
-                    if related in canonical.issued:
-                        path += "_:" + canonical.issued[related]
-                    else:
-                        if related not in issuer_copy.issued:
-                            recursion.append(related)
-                        path += "_:" + issuer_copy.issue(related)
-                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
-                        skip = True
-                        break
-                if skip:
-                    continue
-                for related in recursion:
-                    result_hash, result_issuer = n_degree(related, issuer_copy)
-                    path += "_:" + issuer_copy.issue(related)
-                    path += f"<{result_hash}>"
-                    issuer_copy = result_issuer
-                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
-                        skip = True
-                        break
-                if skip:
-                    continue
-                if not chosen_path or path < chosen_path:
-                    chosen_path, chosen_issuer = path, issuer_copy
+                candidate = self._path(permutation, issuer, chosen_path)
+                if candidate is not None and (not chosen_path or candidate[0] < chosen_path):
+                    chosen_path, chosen_issuer = candidate
             data += chosen_path
             issuer = chosen_issuer
         return _sha256(data), issuer
 
-    hashes: dict[str, list[str]] = defaultdict(list)
-    for identifier in blank_quads:
-        hashes[first_degree(identifier)].append(identifier)
-    shared = []
-    for hash_ in sorted(hashes):
-        if len(hashes[hash_]) == 1:
-            canonical.issue(hashes[hash_][0])
-        else:
-            shared.append(hash_)
-    for hash_ in shared:
-        results = []
-        for identifier in hashes[hash_]:
-            if identifier in canonical.issued:
-                continue
-            temporary = _Issuer("b")
-            temporary.issue(identifier)
-            results.append(n_degree(identifier, temporary))
-        for _hash, issuer in sorted(results, key=lambda result: result[0]):
-            for existing in issuer.issued:  # in the order issued
-                canonical.issue(existing)
-    return "".join(sorted({_nquad(quad, canonical.issued) for quad in quads}))
+    def _path(self, permutation: tuple[str, ...], issuer: _Issuer, chosen: str) -> tuple[str, _Issuer] | None:
+        """The path of one permutation and its issuer, or None as soon as it cannot beat ``chosen``."""
+        issuer_copy, path, recursion = issuer.copy(), "", []
+        for related in permutation:
+            if related in self.canonical.issued:
+                path += "_:" + self.canonical.issued[related]
+            else:
+                if related not in issuer_copy.issued:
+                    recursion.append(related)
+                path += "_:" + issuer_copy.issue(related)
+            if _worse(path, chosen):
+                return None
+        for related in recursion:
+            result_hash, result_issuer = self.n_degree(related, issuer_copy)
+            path += "_:" + issuer_copy.issue(related)
+            path += f"<{result_hash}>"
+            issuer_copy = result_issuer
+            if _worse(path, chosen):
+                return None
+        return path, issuer_copy
+
+
+def _worse(path: str, chosen: str) -> bool:
+    return bool(chosen) and len(path) >= len(chosen) and path > chosen
 
 
 def _blanks(quad: tuple) -> list[str]:

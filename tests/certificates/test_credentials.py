@@ -159,3 +159,22 @@ def test_learner_downloads_own_credential_only(learner_client, certificate, make
     assert response.status_code == 200 and json.loads(response.content)["id"] == certificate.credential_id
     client.force_login(make_user("other@example.org", "Other"))
     assert client.get(reverse("certificates:credential", args=[certificate.code])).status_code == 404
+
+
+def test_independent_canonicalization_of_indistinguishable_blank_nodes():
+    """Blank nodes with equal first-degree hashes go through the n-degree step; pyld agrees on the result."""
+    from pyld import jsonld
+
+    link = ("iri", "http://example.org/link")
+    # Two rings of blank nodes: every node looks the same to the first-degree hash.
+    rings = [("a", "b", "c"), ("d", "e")]
+    quads = [
+        (("blank", ring[i]), link, ("blank", ring[(i + 1) % len(ring)]), None)
+        for ring in rings
+        for i in range(len(ring))
+    ]
+    nquads = "".join(f"_:{s[1]} <{p[1]}> _:{o[1]} .\n" for s, p, o, _graph in quads)
+    expected = jsonld.normalize(
+        nquads, {"algorithm": "URDNA2015", "inputFormat": "application/n-quads", "format": "application/n-quads"}
+    )
+    assert independent.canonicalize(quads) == expected

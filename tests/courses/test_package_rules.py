@@ -167,6 +167,24 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
             "'en': 'A'}}} does not have enough properties"
         ],
     ),
+    "vignette node type": (
+        [Edit(ONE, "type: narrative", "type: story")],
+        [
+            "mini-course/modules/01-one.yaml:18: steps.1.nodes.intro.type: 'story' is not one of "
+            "['narrative', 'decision', 'consequence', 'debrief']"
+        ],
+    ),
+    "vignette option without feedback": (
+        [Edit(ONE, '            feedback: {de: "Das verletzt die Abstinenz.", en: "This breaches abstinence."}\n', "")],
+        ["mini-course/modules/01-one.yaml:25: steps.1.nodes.decide.options.0: 'feedback' is a required property"],
+    ),
+    "vignette condition": (
+        [Edit(ONE, "{when: {chose: decide.accept}", "{when: {picked: decide.accept}")],
+        [
+            "mini-course/modules/01-one.yaml:39: steps.1.nodes.after.next: [{'when': {'picked': 'decide.accept'}, "
+            "'to': 'debrief-accept'}, {'to': 'debrief-decline'}] is not valid under any of the given schemas"
+        ],
+    ),
     "vnr digits": (
         [Edit("course.yaml", '"2760012024200355009"', '"276001202420035500"')],
         ["mini-course/course.yaml:12: accreditations.0.vnr: '276001202420035500' does not match '^([0-9]{19})?$'"],

@@ -87,7 +87,6 @@ def broken(mutate):
         (lambda n: n["c1"].update({"next": "intro"}), None, "cycle"),
         (lambda n: n["intro"].pop("next"), "intro", "leads nowhere"),
         (lambda n: n["decide"]["options"][0].update({"next": "missing"}), "decide", "missing node"),
-        (lambda n: n["decide"]["options"][0].pop("feedback"), "decide", "no feedback"),
         (lambda n: n["decide"]["options"].pop(), "decide", "2 to 5 options"),
         (lambda n: n["c1"]["next"][0]["when"].update({"chose": "decide.nope"}), "c1", "does not have"),
         (lambda n: n["c1"]["next"][0]["when"].update({"chose": "intro.x"}), "c1", "not a decision"),
