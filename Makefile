@@ -63,6 +63,7 @@ test: system-check test-deps node_modules/.package-lock.json $(VERIFIER_JS)/node
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/mypy
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The benchmark (docs/PERFORMANCE.md): needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 running;
@@ -81,4 +82,4 @@ bench: system-check messages bench-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -13,6 +13,10 @@ from .validators import normalize_efn
 class EfnFieldMixin:
     """People type EFNs with spaces or dashes; allow those in the input and store the digits."""
 
+    # Provided by the form class this is mixed into.
+    fields: dict[str, Any]
+    cleaned_data: dict[str, Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["efn"]
@@ -56,8 +60,9 @@ class RegistrationForm(EfnFieldMixin, forms.ModelForm):
             )
         return email
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="mismatch"))

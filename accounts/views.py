@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from . import services
 from .forms import ProfileForm, RegistrationForm
+from .http import AuthenticatedRequest
 
 
 @login_not_required
@@ -42,7 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedRequest) -> HttpResponse:
     """Erase the account after the password is confirmed; certificates stay verifiable under a pseudonym."""
     error = ""
     if request.method == "POST":

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from .models import AuditEvent, Certificate, ExternalCredit, ParticipantReport, Signature
 
 
 class AuditEventInline(admin.TabularInline):
     model = AuditEvent
-    fields = ["action", "actor", "at", "data"]
-    readonly_fields = fields
+    fields = readonly_fields = ("action", "actor", "at", "data")
     extra = 0
     can_delete = False
 
@@ -21,10 +23,10 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["code", "participant_name", "user__email"]
     inlines = [AuditEventInline]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -35,13 +37,13 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display = ["signatory_name", "uploaded_at", "sha256"]
     fields = ["signatory_name", "image"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return obj is None
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: Signature, form: ModelForm, change: bool) -> None:  # noqa: FBT001 - Django's signature
         from .services import add_signature
 
         upload = form.cleaned_data["image"]
@@ -64,5 +66,5 @@ class ParticipantReportAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = [f.name for f in ParticipantReport._meta.fields]
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

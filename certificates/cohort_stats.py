@@ -46,7 +46,7 @@ def certificates_section(cohort: Cohort, stats: CohortStats) -> DashboardSection
             "next_deadline": totals["oldest"] + deadline_days if totals["oldest"] else None,
             "upcoming": upcoming,
             "now": now,
-            "reporting_channel": cohort.accreditation.reporting_channel if cohort.accreditation_id else "",
+            "reporting_channel": cohort.accreditation.reporting_channel if cohort.accreditation is not None else "",
         },
         figures=[Figure("certified", _("Certified"), totals["certified"], order=60)],
         order=20,

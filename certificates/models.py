@@ -9,6 +9,7 @@ each participant reported to a chamber.
 """
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from courses.models import Accreditation
 from enrolments.models import Enrollment
 from organizations.models import Organization
@@ -42,7 +44,7 @@ class Signature(models.Model):
 
 
 class CertificateQuerySet(models.QuerySet["Certificate"]):
-    def for_user(self, user: object) -> "CertificateQuerySet":
+    def for_user(self, user: User) -> "CertificateQuerySet":
         return self.filter(user=user)
 
     def current(self) -> "CertificateQuerySet":
@@ -175,7 +177,7 @@ class Certificate(models.Model):
     def credential_id(self) -> str:
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.verification_url)}"
 
-    def public_status(self, now: object = None) -> str:
+    def public_status(self, now: datetime | None = None) -> str:
         """valid, revoked, superseded or expired: what a verifier is told."""
         if self.status != self.Status.VALID:
             return self.status
@@ -219,7 +221,7 @@ class AuditEvent(models.Model):
 
 
 class ExternalCreditQuerySet(models.QuerySet["ExternalCredit"]):
-    def for_user(self, user: object) -> "ExternalCreditQuerySet":
+    def for_user(self, user: User) -> "ExternalCreditQuerySet":
         return self.filter(user=user)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.utils.log import get_task_logger
 from django.conf import settings
 from django.utils import timezone
@@ -22,7 +22,7 @@ logger = get_task_logger(__name__)
     time_limit=90,
     acks_late=True,
 )
-def render_certificate_pdf_task(self, certificate_id: int) -> str:
+def render_certificate_pdf_task(self: Task, certificate_id: int) -> str:
     from .models import Certificate
     from .pdf import render_certificate
     from .services import store_pdf
@@ -123,14 +123,17 @@ def send_expiry_reminder_task(certificate_id: int) -> str:
     return "queued" if mark_expiry_reminded(certificate_id) else "skipped"
 
 
-@shared_task(bind=True, max_retries=6, soft_time_limit=60, time_limit=90, acks_late=True)
-def eiv_report_task(self, report_id: int) -> str:
+EIV_MAX_RETRIES = 6
+
+
+@shared_task(bind=True, max_retries=EIV_MAX_RETRIES, soft_time_limit=60, time_limit=90, acks_late=True)
+def eiv_report_task(self: Task, report_id: int) -> str:
     """Push one participant to the EIV; back off and retry on 429, 5xx and network errors only."""
     from .reporting.eiv import push_report
 
     retries = self.request.retries
     while True:
-        status = push_report(report_id, final=retries >= self.max_retries)
+        status = push_report(report_id, final=retries >= EIV_MAX_RETRIES)
         if status != "retry":
             return status
         if not self.request.is_eager:

@@ -59,6 +59,7 @@ def entries_for(user: Any) -> list[Entry]:
             status=c.public_status(),
         )
         for c in certificates
+        if c.points is not None  # filtered in the query too; this tells the type checker
     ]
     entries += [
         Entry(

@@ -44,10 +44,10 @@ def public_facts(certificate: Certificate) -> dict[str, Any]:
         "language": certificate.language,
         "verification_url": certificate.verification_url,
     }
-    if status == Certificate.Status.REVOKED:
+    if status == Certificate.Status.REVOKED and certificate.revoked_at is not None:
         facts["revocation"] = {"at": certificate.revoked_at.isoformat(), "reason": certificate.revocation_reason}
-    if status == Certificate.Status.SUPERSEDED and certificate.superseded_by_id:
-        successor = certificate.superseded_by
+    successor = certificate.superseded_by if status == Certificate.Status.SUPERSEDED else None
+    if successor is not None:
         facts["superseded_by"] = {"code": successor.code, "verification_url": successor.verification_url}
     if certificate.credential:
         facts["credential_url"] = reverse("certificates:verify_credential", args=[certificate.code])

@@ -129,7 +129,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "haltung.sqlite3",
+            "NAME": str(DATA_DIR / "haltung.sqlite3"),
             # WAL and a busy timeout let the dev server and an eager task share the file.
             "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
         }

@@ -136,9 +136,9 @@ def save_accreditation(
     if valid_from and valid_until and valid_until < valid_from:
         raise CourseError(_("The end lies before the start."), code="window", field="valid_until")
     created = accreditation is None
-    if created:
+    before: dict[str, Any] = {}
+    if accreditation is None:
         accreditation = Accreditation()
-        before: dict[str, Any] = {}
     else:
         accreditation = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
         before = _snapshot(accreditation)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import (
     Accreditation,
@@ -17,8 +19,7 @@ class PrincipleAdmin(admin.ModelAdmin):
 
 class CourseVersionInline(admin.TabularInline):
     model = CourseVersion
-    fields = ["number", "status", "content_hash", "published_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "status", "content_hash", "published_at")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -37,10 +38,23 @@ class AccreditationInline(admin.StackedInline):
 
 class ModuleInline(admin.TabularInline):
     model = Module
-    fields = ["position", "slug", "minutes"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "slug", "minutes")
     extra = 0
     can_delete = False
+
+
+VERSION_FIELDS = (
+    "course",
+    "number",
+    "status",
+    "content_hash",
+    "title",
+    "sequential",
+    "require_assessment",
+    "require_evaluation",
+    "minutes",
+    "published_at",
+)
 
 
 @admin.register(CourseVersion)
@@ -52,25 +66,14 @@ class CourseVersionAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "course", "number", "status", "published_at"]
     list_filter = ["status"]
-    fields = [
-        "course",
-        "number",
-        "status",
-        "content_hash",
-        "title",
-        "sequential",
-        "require_assessment",
-        "require_evaluation",
-        "minutes",
-        "published_at",
-    ]
-    readonly_fields = [f for f in fields if f != "status"]
+    fields = VERSION_FIELDS
+    readonly_fields = [f for f in VERSION_FIELDS if f != "status"]
     inlines = [AccreditationInline, ModuleInline]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -79,11 +82,10 @@ class AccreditationSecretAdmin(admin.ModelAdmin):
     """Shows only that a secret exists; the encrypted EIV password is never displayed."""
 
     list_display = ["accreditation", "set_at", "set_by"]
-    fields = ["accreditation", "set_at", "set_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("accreditation", "set_at", "set_by")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

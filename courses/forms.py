@@ -1,5 +1,7 @@
 """Forms of the organization back office in courses: accreditations."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,11 +57,10 @@ class AccreditationForm(forms.ModelForm):
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course_version"].queryset = selectors.versions_for(organization).filter(
-            course__organization=organization
-        )
+        versions = cast(forms.ModelChoiceField, self.fields["course_version"])
+        versions.queryset = selectors.versions_for(organization).filter(course__organization=organization)
         wording = self.instance.wording if self.instance.pk else {}
         self.fields["wording_de"].initial = wording.get("de", "")
         self.fields["wording_en"].initial = wording.get("en", "")

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from organizations import backoffice
-from organizations.permissions import can_manage, organization_required
+from organizations.permissions import OrganizationRequest, can_manage, organization_required
 
 from . import accreditations as accreditation_services
 from . import selectors
@@ -17,19 +18,18 @@ from .models import Accreditation, AccreditationSecret
 
 
 @organization_required(can_manage)
-def accreditation_list(request: HttpRequest) -> HttpResponse:
+def accreditation_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
-    accreditations = list(selectors.accreditations_for(organization).order_by("course_version__course__slug", "key"))
-    with_password = set(
-        AccreditationSecret.objects.filter(accreditation__in=accreditations).values_list("accreditation_id", flat=True)
+    accreditations = (
+        selectors.accreditations_for(organization)
+        .annotate(has_eiv_password=Exists(AccreditationSecret.objects.filter(accreditation=OuterRef("pk"))))
+        .order_by("course_version__course__slug", "key")
     )
-    for accreditation in accreditations:
-        accreditation.has_eiv_password = accreditation.pk in with_password
     context = backoffice.context(request, organization, active="accreditations", accreditations=accreditations)
     return render(request, "courses/backoffice/accreditation_list.html", context)
 
 
-def _accreditation_form(request: HttpRequest, accreditation: Accreditation | None) -> HttpResponse:
+def _accreditation_form(request: OrganizationRequest, accreditation: Accreditation | None) -> HttpResponse:
     organization = request.organization
     form = AccreditationForm(request.POST or None, instance=accreditation, organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -64,11 +64,11 @@ def _accreditation_form(request: HttpRequest, accreditation: Accreditation | Non
 
 
 @organization_required(can_manage)
-def accreditation_create(request: HttpRequest) -> HttpResponse:
+def accreditation_create(request: OrganizationRequest) -> HttpResponse:
     return _accreditation_form(request, None)
 
 
 @organization_required(can_manage)
-def accreditation_edit(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def accreditation_edit(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     accreditation = get_object_or_404(selectors.accreditations_for(request.organization), pk=accreditation_id)
     return _accreditation_form(request, accreditation)

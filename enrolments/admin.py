@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import Cohort, Enrollment, EnrolmentImport
 
@@ -27,8 +29,8 @@ class EnrolmentImportAdmin(admin.ModelAdmin):
     list_display = ["cohort", "filename", "rows", "status"]
     list_filter = ["status"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -29,6 +29,16 @@ BEHIND_TOLERANCE = 10
 
 
 @dataclass(frozen=True)
+class Laggard:
+    """A learner behind schedule: their enrolment, who they are, and the required steps done (count, percent)."""
+
+    enrollment_id: int
+    user: User
+    done: int
+    percent: int
+
+
+@dataclass(frozen=True)
 class Figure:
     """A headline number a section adds to the summary (e.g. "certified")."""
 
@@ -76,7 +86,7 @@ class CohortStats:
     required_total: int
     modules: list[ModuleRow]
     expected_percent: int
-    behind: list[Enrollment]
+    behind: list[Laggard]
     behind_count: int
 
 
@@ -149,13 +159,15 @@ def cohort_stats(cohort: Cohort, *, today: date) -> CohortStats:
                 )
             )
     laggards.sort()
-    behind: list[Enrollment] = []
-    for total, name, pk, user_id, email in laggards[:BEHIND_LISTED]:
-        enrollment = Enrollment(pk=pk, cohort=cohort, status=Enrollment.Status.ACTIVE)
-        enrollment.user = User(pk=user_id, name=name, email=email)
-        enrollment.done = total
-        enrollment.percent = round(100 * total / required_total)
-        behind.append(enrollment)
+    behind = [
+        Laggard(
+            enrollment_id=pk,
+            user=User(pk=user_id, name=name, email=email),
+            done=total,
+            percent=round(100 * total / required_total),
+        )
+        for total, name, pk, user_id, email in laggards[:BEHIND_LISTED]
+    ]
     behind_count = len(laggards)
     return CohortStats(
         cohort=cohort,

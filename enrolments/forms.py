@@ -1,9 +1,12 @@
 """Forms of the organization back office in enrolments: cohorts and enrolment uploads."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from courses import selectors
 from courses.forms import VersionChoiceField
 from courses.models import Accreditation, CourseVersion
@@ -20,7 +23,7 @@ class AccreditationChoiceField(forms.ModelChoiceField):
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: object) -> str:
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.name} <{obj.email}>"
 
 
@@ -39,14 +42,18 @@ class CohortForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course_version"].queryset = selectors.versions_for(organization)
-        self.fields["accreditation"].queryset = selectors.usable_accreditations(organization)
-        self.fields["tutors"].queryset = cohorts.tutor_candidates(organization)
+        versions, accreditations, tutors = (
+            cast(forms.ModelChoiceField, self.fields[name]) for name in ("course_version", "accreditation", "tutors")
+        )
+        versions.queryset = selectors.versions_for(organization)
+        accreditations.queryset = selectors.usable_accreditations(organization)
+        tutors.queryset = cohorts.tutor_candidates(organization)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", forms.ValidationError(_("The end lies before the start."), code="order"))

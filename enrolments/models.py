@@ -113,8 +113,9 @@ class Enrollment(models.Model):
 
     @property
     def pass_mark(self) -> int:
-        if self.accreditation_id:
-            return self.accreditation.pass_mark
+        accreditation = self.accreditation  # None without a query when the id is empty
+        if accreditation is not None:
+            return accreditation.pass_mark
         return settings.HALTUNG_DEFAULT_PASS_MARK
 
 

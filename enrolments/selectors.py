@@ -1,6 +1,7 @@
 """Reads for the learner's pages: the outline of an enrolment with progress, in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from courses.models import Module, Principle, Step
 from courses.scoring import score_item
@@ -131,7 +132,7 @@ def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
         step = steps[choice.step_id]
         node = step.data["nodes"].get(choice.node, {})
         if node.get("type") == "decision":
-            option = next((o for o in node["options"] if o["id"] == choice.option), {})
+            option: dict[str, Any] = next((o for o in node["options"] if o["id"] == choice.option), {})
             for tag in option.get("principles", []):
                 if tag in rows:
                     rows[tag].decisions += 1
@@ -141,9 +142,9 @@ def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
     for progress in StepProgress.objects.filter(enrollment=enrollment, step_id__in=steps).exclude(answers={}):
         items = steps[progress.step_id].formative_items()
         for item_id, selected in progress.answers.items():
-            item = items.get(item_id)
-            if item:
-                _count_answer(rows, item, correct=score_item(item, selected) == 1.0)
+            answered = items.get(item_id)
+            if answered:
+                _count_answer(rows, answered, correct=score_item(answered, selected) == 1.0)
     return [row for row in rows.values() if row.decisions or row.answered]
 
 

@@ -16,6 +16,8 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{name!r} is a relation of {type(instance).__name__}, not one of its fields")
         if field.many_to_many:
             values[name] = sorted(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
         else:

@@ -1,7 +1,10 @@
 """Forms of the organization back office. They validate input; services write."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organization, ReportRun
@@ -37,12 +40,13 @@ class AcceptRegistrationForm(forms.Form):
         label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="mismatch"))
@@ -56,7 +60,7 @@ class AcceptRegistrationForm(forms.Form):
         return data
 
 
-def _report_choices() -> list[tuple[str, str]]:
+def _report_choices() -> list[tuple[str, str | Promise]]:
     return [(definition.key, definition.label) for definition in available_reports()]
 
 
@@ -65,10 +69,10 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.CSV)
     scope = forms.ChoiceField(label=_("Limit to"), required=False)
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _report_choices()
-        scopes: list[tuple[str, str]] = [("", _("Everything"))]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = _report_choices()
+        scopes: list[tuple[str, str | Promise]] = [("", _("Everything"))]
         seen = set()
         for definition in available_reports():
             # Reports that share a scope function (e.g. "cohort") share one query and one set of choices.
@@ -79,7 +83,7 @@ class ExportForm(forms.Form):
                     for value, label in definition.scope_choices(organization)
                 ]
         # Scopes of all reports share one list; the service refuses a scope the chosen report does not offer.
-        self.fields["scope"].choices = list(dict.fromkeys(scopes))
+        cast(forms.ChoiceField, self.fields["scope"]).choices = list(dict.fromkeys(scopes))
 
 
 class ScheduleForm(forms.Form):
@@ -87,6 +91,6 @@ class ScheduleForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.CSV)
     day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _report_choices()
+        cast(forms.ChoiceField, self.fields["kind"]).choices = _report_choices()

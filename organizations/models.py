@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,10 +18,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> "OrganizationQuerySet":
-        if not user.is_authenticated:
+    def for_user(self, user: User | AnonymousUser) -> "OrganizationQuerySet":
+        if isinstance(user, AnonymousUser):
             return self.none()
         return self.filter(memberships__user=user).distinct()
 

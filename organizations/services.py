@@ -198,9 +198,10 @@ def invitation_from_token(token: str) -> Invitation:
         raise OrganizationError(
             _("This invitation link is not valid. Please use the complete link from the e-mail."), code="invalid"
         ) from None
+    invitation_id = payload.get("invitation") if isinstance(payload, dict) else None
     invitation = (
-        Invitation.objects.select_related("organization").filter(pk=payload.get("invitation")).first()
-        if isinstance(payload, dict)
+        Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+        if invitation_id is not None
         else None
     )
     if invitation is None or invitation.revoked_at is not None:

@@ -15,17 +15,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
+
 from . import backoffice, services
 from .errors import OrganizationError
 from .forms import AcceptRegistrationForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .models import Invitation, Membership, Organization, OrgAuditEvent
-from .permissions import can_manage, can_use_backoffice, can_view_audit, organization_required, role_in
+from .permissions import (
+    OrganizationRequest,
+    can_manage,
+    can_use_backoffice,
+    can_view_audit,
+    organization_required,
+    role_in,
+)
 
 PAGE_SIZE = 50
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """The organizations whose back office this user may open."""
     organizations = Organization.objects.filter(
         memberships__user=request.user, memberships__role__in=[Membership.Role.ADMIN, Membership.Role.TUTOR]
@@ -34,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @organization_required(can_use_backoffice)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     roles = dict(
         Membership.objects.for_organization(organization).values_list("role").annotate(n=Count("pk")).order_by()
@@ -53,7 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @organization_required(can_manage)
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     form = OrganizationSettingsForm(request.POST or None, request.FILES or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +81,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 
 @organization_required(can_manage)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     memberships = Membership.objects.for_organization(organization).select_related("user").order_by("user__name", "pk")
     query = request.GET.get("q", "").strip()
@@ -97,7 +106,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @organization_required(can_manage)
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +128,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @organization_required(can_manage)
-def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def change_role(request: OrganizationRequest, membership_id: int) -> HttpResponse:
     organization = request.organization
     membership = get_object_or_404(Membership.objects.for_organization(organization), pk=membership_id)
     form = RoleForm(request.POST)
@@ -137,7 +146,7 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @organization_required(can_manage)
-def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def remove_member(request: OrganizationRequest, membership_id: int) -> HttpResponse:
     organization = request.organization
     membership = get_object_or_404(Membership.objects.for_organization(organization), pk=membership_id)
     try:
@@ -153,7 +162,7 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @organization_required(can_manage)
-def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def revoke_invitation(request: OrganizationRequest, invitation_id: int) -> HttpResponse:
     organization = request.organization
     invitation = get_object_or_404(Invitation.objects.for_organization(organization), pk=invitation_id)
     try:
@@ -166,7 +175,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @organization_required(can_view_audit)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     events = OrgAuditEvent.objects.for_organization(organization).select_related("actor")
     action = request.GET.get("action", "")

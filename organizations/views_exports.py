@@ -5,8 +5,9 @@ The file is written by a task; these pages only queue, poll and serve.
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,17 +15,21 @@ from . import backoffice, reports
 from .errors import OrganizationError
 from .forms import ExportForm, ScheduleForm
 from .models import ReportRun, ReportSchedule
-from .permissions import can_export, organization_required
+from .permissions import OrganizationRequest, can_export, organization_required
 
 RECENT_RUNS = 30
+CONTENT_TYPES: dict[str, str] = {
+    ReportRun.Format.CSV: "text/csv; charset=utf-8",
+    ReportRun.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def _labels() -> dict[str, str]:
+def _labels() -> dict[str, str | Promise]:
     return {definition.key: definition.label for definition in reports.available_reports()}
 
 
 @organization_required(can_export)
-def exports(request: HttpRequest) -> HttpResponse:
+def exports(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     form = ExportForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -40,28 +45,27 @@ def exports(request: HttpRequest) -> HttpResponse:
     labels = _labels()
     runs = list(ReportRun.objects.for_organization(organization).select_related("requested_by")[:RECENT_RUNS])
     schedules = list(ReportSchedule.objects.for_organization(organization).select_related("requested_by"))
-    for row in [*runs, *schedules]:
-        row.label = labels.get(row.kind, row.kind)
+    # Each row with the label of its report kind (a kind no longer registered shows its key).
     context = backoffice.context(
         request,
         organization,
         active="exports",
         form=form,
-        runs=runs,
+        runs=[(run, labels.get(run.kind, run.kind)) for run in runs],
         definitions=reports.available_reports(),
-        schedules=schedules,
+        schedules=[(schedule, labels.get(schedule.kind, schedule.kind)) for schedule in schedules],
         retention_days=settings.ORGANIZATIONS_REPORT_RETENTION_DAYS,
         schedule_form=ScheduleForm(),
     )
     return render(request, "organizations/backoffice/exports.html", context, status=400 if form.errors else 200)
 
 
-def _run(request: HttpRequest, run_id: int) -> ReportRun:
+def _run(request: OrganizationRequest, run_id: int) -> ReportRun:
     return get_object_or_404(ReportRun.objects.for_organization(request.organization), pk=run_id)
 
 
 @organization_required(can_export)
-def export_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def export_detail(request: OrganizationRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     context = backoffice.context(
         request, request.organization, active="exports", run=run, label=_labels().get(run.kind)
@@ -70,7 +74,7 @@ def export_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @organization_required(can_export)
-def export_progress(request: HttpRequest, run_id: int) -> JsonResponse:
+def export_progress(request: OrganizationRequest, run_id: int) -> JsonResponse:
     """Polled by the progress bar."""
     run = _run(request, run_id)
     return JsonResponse(
@@ -84,20 +88,17 @@ def export_progress(request: HttpRequest, run_id: int) -> JsonResponse:
 
 
 @organization_required(can_export)
-def export_download(request: HttpRequest, run_id: int) -> FileResponse:
+def export_download(request: OrganizationRequest, run_id: int) -> FileResponse:
     run = _run(request, run_id)
     if run.status != ReportRun.Status.DONE or not run.file:
         raise Http404
-    content_type = {
-        ReportRun.Format.CSV: "text/csv; charset=utf-8",
-        ReportRun.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }[run.format]
+    content_type = CONTENT_TYPES[run.format]
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename, content_type=content_type)
 
 
 @require_POST
 @organization_required(can_export)
-def schedule_save(request: HttpRequest) -> HttpResponse:
+def schedule_save(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     form = ScheduleForm(request.POST)
     if form.is_valid():
@@ -118,7 +119,7 @@ def schedule_save(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @organization_required(can_export)
-def schedule_delete(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_delete(request: OrganizationRequest, schedule_id: int) -> HttpResponse:
     organization = request.organization
     schedule = get_object_or_404(ReportSchedule.objects.for_organization(organization), pk=schedule_id)
     reports.delete_schedule(schedule, by=request.user)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import Accommodation, Assessment, Attempt, CaseSet, Item, Option
 
@@ -8,10 +10,10 @@ class OptionInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -23,7 +25,7 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ["key"]
     inlines = [OptionInline]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -31,7 +33,7 @@ class ItemAdmin(admin.ModelAdmin):
 class CaseSetAdmin(admin.ModelAdmin):
     list_display = ["key", "course_version", "module_slug"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

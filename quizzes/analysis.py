@@ -106,7 +106,9 @@ def analyse(attempt: np.ndarray, item: np.ndarray, credit: np.ndarray) -> tuple[
     )
 
 
-def flags(*, responses: int, facility: float | None, discrimination: float | None, point_biserial: float | None):
+def flags(
+    *, responses: int, facility: float | None, discrimination: float | None, point_biserial: float | None
+) -> list[str]:
     """Why an author should look at an item: ``too_easy``, ``too_hard``, ``negative``; none below the minimum."""
     if responses < MIN_RESPONSES or facility is None:
         return []

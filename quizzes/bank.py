@@ -37,7 +37,7 @@ def _spec(item: Item, options: Sequence[Option]) -> dict[str, Any]:
         "scoring": item.scoring,
         "stem": item.stem,
         "options": [{"id": o.key, "correct": o.correct, "text": o.text, "rationale": o.rationale} for o in options],
-        "case": item.case.key if item.case_id else None,
+        "case": item.case.key if item.case is not None else None,
     }
 
 
@@ -119,7 +119,8 @@ def _apply_assessment_settings(version: CourseVersion, package: Package) -> None
     for assessment in Assessment.objects.filter(course_version=version, accreditation__isnull=False).select_related(
         "accreditation"
     ):
-        profile = profiles.get(assessment.accreditation.key, {})
+        accreditation = assessment.accreditation  # not None: filtered above
+        profile = profiles.get(accreditation.key, {}) if accreditation is not None else {}
         changed = [field for key, field in ASSESSMENT_FIELDS.items() if key in profile]
         for key, field in ASSESSMENT_FIELDS.items():
             if key in profile:

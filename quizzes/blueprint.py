@@ -55,8 +55,9 @@ def draw(
         chosen = list(pool)
     else:
         for _try in range(MAX_TRIES):
-            chosen = _try_draw(rng, pool, module_quotas, principle_quotas, total)
-            if chosen is not None:
+            drawn = _try_draw(rng, pool, module_quotas, principle_quotas, total)
+            if drawn is not None:
+                chosen = drawn
                 break
         else:
             raise BlueprintError(
@@ -70,8 +71,8 @@ def draw(
 def _check_supply(
     pool: Sequence[Unit], modules: Mapping[str, int], principles: Mapping[str, int], total: int | None
 ) -> None:
-    per_module = Counter()
-    per_principle = Counter()
+    per_module: Counter[str] = Counter()
+    per_principle: Counter[str] = Counter()
     for unit in pool:
         per_module[unit.module] += unit.size
         per_principle.update(unit.principles)

@@ -63,7 +63,7 @@ def final_test_section(cohort: Cohort, stats: CohortStats) -> DashboardSection |
         unit=" %",
         max_value=100,
     )
-    pass_mark = cohort.accreditation.pass_mark if cohort.accreditation_id else None
+    pass_mark = cohort.accreditation.pass_mark if cohort.accreditation is not None else None
     return DashboardSection(
         title=_("Final test"),
         template="quizzes/backoffice/cohort_stats.html",

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from courses.i18n import localized
 from courses.models import Accreditation, CourseVersion
 from enrolments.models import Enrollment
@@ -189,7 +190,8 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course_version} · {self.accreditation.key if self.accreditation_id else '–'}"
+        accreditation = self.accreditation
+        return f"{self.course_version} · {accreditation.key if accreditation is not None else '–'}"
 
     def clean(self) -> None:
         try:
@@ -205,7 +207,7 @@ class Assessment(models.Model):
 
 
 class AttemptQuerySet(models.QuerySet["Attempt"]):
-    def for_user(self, user: object) -> "AttemptQuerySet":
+    def for_user(self, user: User) -> "AttemptQuerySet":
         return self.filter(enrollment__user=user)
 
     def submitted(self) -> "AttemptQuerySet":

@@ -24,7 +24,7 @@ def final_test_panel(request: HttpRequest, enrollment: Enrollment, outline: obje
             blocked = error.message
     accreditation = enrollment.accreditation
     assessment = Assessment.objects.filter(
-        course_version_id=enrollment.course_version_id, accreditation_id=enrollment.accreditation_id
+        course_version_id=enrollment.course_version_id, accreditation=enrollment.accreditation_id
     ).first()
     accommodation = Accommodation.objects.filter(enrollment=enrollment).first()
     allowed = services.time_allowed(assessment, accommodation) if assessment else None

@@ -27,7 +27,7 @@ def graded_attempt(attempts: Iterable[Attempt], method: str) -> Attempt | None:
 def enrollment_result(enrollment: Enrollment) -> Attempt | None:
     assessment = (
         Assessment.objects.filter(
-            course_version_id=enrollment.course_version_id, accreditation_id=enrollment.accreditation_id
+            course_version_id=enrollment.course_version_id, accreditation=enrollment.accreditation_id
         )
         .only("grading_method")
         .first()

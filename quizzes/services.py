@@ -29,7 +29,7 @@ from organizations.permissions import can_manage
 
 from . import blueprint
 from .errors import QuizError
-from .models import Accommodation, Assessment, Attempt, AttemptItem, Item, Option
+from .models import Accommodation, Assessment, Attempt, AttemptItem, CaseSet, Item, Option
 
 __all__ = ["QuizError"]
 
@@ -136,8 +136,11 @@ def time_allowed(assessment: Assessment, accommodation: Accommodation | None) ->
 
 def _set_deadline(attempt: Attempt, assessment: Assessment, accommodation: Accommodation | None) -> None:
     allowed = time_allowed(assessment, accommodation)
-    attempt.deadline = attempt.started_at + allowed if allowed else None
-    attempt.closes_at = attempt.deadline + timedelta(minutes=assessment.grace_minutes) if allowed else None
+    if not allowed:
+        attempt.deadline = attempt.closes_at = None
+        return
+    attempt.deadline = attempt.started_at + allowed
+    attempt.closes_at = attempt.deadline + timedelta(minutes=assessment.grace_minutes)
 
 
 def _when(moment: datetime) -> str:
@@ -178,16 +181,18 @@ def check_can_start(enrollment: Enrollment, *, now: datetime | None = None) -> N
 
 
 def _units(items: Iterable[Item]) -> list[blueprint.Unit]:
-    singles, cases = [], {}
+    singles: list[blueprint.Unit] = []
+    cases: dict[CaseSet, list[Item]] = {}
     for item in items:
-        if item.case_id is None:
+        case = item.case  # None without a query for a loose item
+        if case is None:
             singles.append(blueprint.Unit(item.key, item.module_slug, (item.key,), _tags([item])))
         else:
-            cases.setdefault(item.case.key, []).append(item)
-    for key, members in cases.items():
+            cases.setdefault(case, []).append(item)
+    for case, members in cases.items():
         members.sort(key=lambda i: (i.case_position or 0, i.key))
         units_items = tuple(i.key for i in members)
-        singles.append(blueprint.Unit(f"case:{key}", members[0].case.module_slug, units_items, _tags(members)))
+        singles.append(blueprint.Unit(f"case:{case.key}", case.module_slug, units_items, _tags(members)))
     return singles
 
 
@@ -281,7 +286,8 @@ def _store(attempt_items: Sequence[AttemptItem], fields: list[str]) -> None:
         return
     meta = AttemptItem._meta
     casts = {"selected": "jsonb", "flagged": "boolean", "credit": "double precision"}
-    columns = [meta.get_field(name).column for name in fields]
+    column_of = {field.name: field.column for field in meta.concrete_fields}
+    columns = [column_of[name] for name in fields]
     row = "(%s::bigint, " + ", ".join(f"%s::{casts[name]}" for name in fields) + ")"
     params: list[Any] = []
     for attempt_item in attempt_items:
@@ -404,8 +410,9 @@ def _grade(attempt: Attempt, attempt_items: list[AttemptItem], *, by: str, now: 
     attempt.status = Attempt.Status.SUBMITTED
     # An attempt ended by the clock ended when its time (with grace) ran out, however late it is processed:
     # the cooldown and the completion date count from then.
-    late = by == Attempt.SubmittedBy.TIME_LIMIT and attempt.closes_at is not None
-    attempt.submitted_at = min(now, attempt.closes_at) if late else now
+    closes_at = attempt.closes_at
+    ended_by_clock = by == Attempt.SubmittedBy.TIME_LIMIT and closes_at is not None
+    attempt.submitted_at = min(now, closes_at) if ended_by_clock and closes_at is not None else now
     attempt.submitted_by = by
     attempt.save(update_fields=["score", "passed", "status", "submitted_at", "submitted_by"])
     if attempt.assessment_id:
@@ -450,7 +457,8 @@ def _reschedule_open_attempt(enrollment: Enrollment, accommodation: Accommodatio
 
 
 def _check_admin(enrollment: Enrollment, user: Any) -> None:
-    if enrollment.organization_id is None or not can_manage(user, enrollment.organization):
+    organization = enrollment.organization  # None without a query when the id is empty
+    if organization is None or not can_manage(user, organization):
         raise QuizError(_("This enrolment is not managed by your organization."), code="not_admin", status=404)
 
 

@@ -6,9 +6,12 @@ organization; an enrolment or assessment of another organization answers 404 too
 the ``quizzes.view_item_analysis`` permission (e.g. through an "Authors" group).
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from config.tasks import enqueue_on_commit
 from enrolments.models import Enrollment
-from organizations.permissions import can_manage, organization_required
+from organizations.permissions import OrganizationRequest, can_manage, organization_required
 
 from . import services, statistics
 from .errors import QuizError
@@ -32,7 +35,9 @@ AUTHOR_PERMISSION = "quizzes.view_item_analysis"
 # Accommodations -------------------------------------------------------------------------------------------
 
 
-def _accommodation_page(request: HttpRequest, *, status: int = 200, bound: tuple[int, AccommodationForm] | None = None):
+def _accommodation_page(
+    request: OrganizationRequest, *, status: int = 200, bound: tuple[int, AccommodationForm] | None = None
+) -> HttpResponse:
     organization = request.organization
     enrollments = (
         Enrollment.objects.for_organization(organization)
@@ -63,14 +68,14 @@ def _accommodation_page(request: HttpRequest, *, status: int = 200, bound: tuple
 
 @login_required
 @organization_required(can_manage)
-def accommodations(request: HttpRequest) -> HttpResponse:
+def accommodations(request: OrganizationRequest) -> HttpResponse:
     return _accommodation_page(request)
 
 
 @login_required
 @require_POST
 @organization_required(can_manage)
-def accommodation_update(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def accommodation_update(request: OrganizationRequest, enrollment_id: int) -> HttpResponse:
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("user"), pk=enrollment_id, organization=request.organization
     )
@@ -99,13 +104,13 @@ def accommodation_update(request: HttpRequest, enrollment_id: int) -> HttpRespon
 # Item analysis --------------------------------------------------------------------------------------------
 
 
-def _assessments():
+def _assessments() -> QuerySet[Assessment]:
     return Assessment.objects.select_related("course_version__course", "accreditation", "statistic").order_by(
         "course_version__course__slug", "-course_version__number", "pk"
     )
 
 
-def _org_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+def _org_assessment(request: OrganizationRequest, assessment_id: int) -> Assessment:
     return get_object_or_404(
         _assessments(), pk=assessment_id, course_version__course__organization=request.organization
     )
@@ -118,7 +123,7 @@ def _analysis_page(request: HttpRequest, assessment: Assessment, *, base: str) -
         .prefetch_related("item__options")
         .order_by("item__module_slug", "item__key", "item__version")
     )
-    items = []
+    items: list[dict[str, Any]] = []
     for row in rows:
         options = list(row.item.options.all())
         share = [
@@ -155,7 +160,7 @@ def _csv(assessment: Assessment) -> HttpResponse:
     )
     response = HttpResponse(statistics.item_analysis_csv(rows), content_type="text/csv; charset=utf-8")
     name = f"item-analysis-{assessment.course_version.course.slug}-v{assessment.course_version.number}"
-    if assessment.accreditation_id:
+    if assessment.accreditation is not None:
         name += f"-{assessment.accreditation.key}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
@@ -198,7 +203,7 @@ def analysis_recompute(request: HttpRequest, assessment_id: int) -> HttpResponse
 
 @login_required
 @organization_required(can_manage)
-def org_analysis_index(request: HttpRequest) -> HttpResponse:
+def org_analysis_index(request: OrganizationRequest) -> HttpResponse:
     assessments = _assessments().filter(course_version__course__organization=request.organization)
     return render(
         request, "quizzes/analysis_index.html", {"assessments": assessments, "organization": request.organization}
@@ -207,7 +212,7 @@ def org_analysis_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @organization_required(can_manage)
-def org_analysis(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def org_analysis(request: OrganizationRequest, assessment_id: int) -> HttpResponse:
     assessment = _org_assessment(request, assessment_id)
     base = reverse("quizzes:org_analysis", args=[request.organization.slug, assessment.pk]).rstrip("/")
     return _analysis_page(request, assessment, base=base)
@@ -215,14 +220,14 @@ def org_analysis(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @login_required
 @organization_required(can_manage)
-def org_analysis_csv(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def org_analysis_csv(request: OrganizationRequest, assessment_id: int) -> HttpResponse:
     return _csv(_org_assessment(request, assessment_id))
 
 
 @login_required
 @require_POST
 @organization_required(can_manage)
-def org_analysis_recompute(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def org_analysis_recompute(request: OrganizationRequest, assessment_id: int) -> HttpResponse:
     assessment = _org_assessment(request, assessment_id)
     return _recompute(
         request, assessment, back=reverse("quizzes:org_analysis", args=[request.organization.slug, assessment.pk])

@@ -18,7 +18,7 @@ def request_item_analysis(assessment_id: int) -> bool:
     delay = settings.QUIZZES_ANALYSIS_DELAY_SECONDS
     if not cache.add(_pending_key(assessment_id), 1, timeout=delay + 300):
         return False
-    recompute_item_analysis_task.apply_async(args=[assessment_id], countdown=delay)
+    recompute_item_analysis_task.apply_async(args=(assessment_id,), countdown=delay)
     return True
 
 

@@ -44,7 +44,9 @@ def _post_lists(request: HttpRequest) -> dict[str, list[str]]:
     return {key: request.POST.getlist(key) for key in request.POST if key not in {"csrfmiddlewaretoken", "go"}}
 
 
-def _refused(request: HttpRequest, error: QuizError, *, enrollment: Enrollment, attempt: Attempt | None = None):
+def _refused(
+    request: HttpRequest, error: QuizError, *, enrollment: Enrollment, attempt: Attempt | None = None
+) -> HttpResponse:
     return render(
         request,
         "quizzes/refused.html",

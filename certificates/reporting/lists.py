@@ -81,7 +81,7 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook has one sheet
     sheet.title = title[:31] or "Participants"
     sheet.append(headers())
     for row in rows:

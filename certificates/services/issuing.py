@@ -37,8 +37,8 @@ def passed_attempt(enrollment: Enrollment) -> Attempt | None:
     return enrollment.attempts.filter(passed=True).order_by("submitted_at").first()
 
 
-def expiry_for(accreditation: Accreditation | None, completed_at: datetime) -> datetime | None:
-    if accreditation is None or not accreditation.certificate_validity_months:
+def expiry_for(accreditation: Accreditation | None, completed_at: datetime | None) -> datetime | None:
+    if accreditation is None or not accreditation.certificate_validity_months or completed_at is None:
         return None
     return completed_at + relativedelta(months=accreditation.certificate_validity_months)
 

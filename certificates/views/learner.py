@@ -5,9 +5,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
 from enrolments.models import Enrollment
 from organizations.models import Organization
 
@@ -17,7 +19,7 @@ from ..pdf import certificate_context
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     enrollments = list(Enrollment.objects.for_user(request.user).with_progress().order_by("-enrolled_at"))
     certificates = list(Certificate.objects.for_user(request.user).current().select_related("enrollment"))
     organizations = list(Organization.objects.with_backoffice_for(request.user))
@@ -52,7 +54,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, code: str) -> HttpResponse:
+def download(request: HttpRequest, code: str) -> HttpResponseBase:
     certificate = _own(request, code)
     if not certificate.pdf:
         return render(request, "certificates/pending.html", {"certificate": certificate}, status=202)

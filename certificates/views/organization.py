@@ -9,15 +9,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Min, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import Accreditation, AccreditationSecret
-from organizations.permissions import can_manage, can_view_reports, organization_required
+from organizations.models import Organization
+from organizations.permissions import OrganizationRequest, can_manage, can_view_reports, organization_required
 
 from .. import services
 from ..forms import CorrectionForm, RevokeForm
@@ -31,7 +32,7 @@ def _deadline_days() -> timedelta:
 
 @login_required
 @organization_required(can_view_reports)
-def certificate_list(request: HttpRequest) -> HttpResponse:
+def certificate_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     certificates = Certificate.objects.for_organization(organization).select_related("superseded_by")
     query = request.GET.get("q", "").strip()
@@ -52,7 +53,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @organization_required(can_manage)
-def certificate_manage(request: HttpRequest, code: str) -> HttpResponse:
+def certificate_manage(request: OrganizationRequest, code: str) -> HttpResponse:
     organization = request.organization
     certificate = get_object_or_404(
         Certificate.objects.for_organization(organization).select_related("superseded_by"), code=code
@@ -106,7 +107,7 @@ def certificate_manage(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _accreditations(organization: object) -> object:
+def _accreditations(organization: Organization) -> QuerySet[Accreditation]:
     return Accreditation.objects.filter(course_version__course__organization=organization).select_related(
         "course_version__course"
     )
@@ -114,7 +115,7 @@ def _accreditations(organization: object) -> object:
 
 @login_required
 @organization_required(can_view_reports)
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: OrganizationRequest) -> HttpResponse:
     """Per accreditation: participants, reported, problems, and the next reporting deadline."""
     organization = request.organization
     valid = Q(certificates__status=Certificate.Status.VALID)
@@ -145,7 +146,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @organization_required(can_view_reports)
-def report_detail(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def report_detail(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     organization = request.organization
     accreditation = get_object_or_404(_accreditations(organization), pk=accreditation_id)
     certificates = (
@@ -175,7 +176,7 @@ def report_detail(request: HttpRequest, accreditation_id: int) -> HttpResponse:
 
 @login_required
 @organization_required(can_view_reports)
-def participant_export(request: HttpRequest, accreditation_id: int, fmt: str) -> HttpResponse:
+def participant_export(request: OrganizationRequest, accreditation_id: int, fmt: str) -> HttpResponse:
     organization = request.organization
     accreditation = get_object_or_404(_accreditations(organization), pk=accreditation_id)
     rows = lists.participant_rows(accreditation)
@@ -199,7 +200,7 @@ def participant_export(request: HttpRequest, accreditation_id: int, fmt: str) ->
 @login_required
 @require_POST
 @organization_required(can_manage)
-def report_push(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def report_push(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     organization = request.organization
     accreditation = get_object_or_404(_accreditations(organization), pk=accreditation_id)
     queued = services.request_reports(accreditation, by=request.user)
@@ -210,7 +211,7 @@ def report_push(request: HttpRequest, accreditation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @organization_required(can_manage)
-def report_retract(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_retract(request: OrganizationRequest, report_id: int) -> HttpResponse:
     organization = request.organization
     report = get_object_or_404(
         ParticipantReport.objects.filter(certificate__accreditation__course_version__course__organization=organization),

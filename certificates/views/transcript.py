@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedRequest
+
 from .. import services
 from ..forms import ExternalCreditForm
 from ..models import ExternalCredit
@@ -54,7 +56,7 @@ def transcript_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, credit_id: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedRequest, credit_id: int) -> FileResponse:
     credit = get_object_or_404(ExternalCredit.objects.for_user(request.user), pk=credit_id)
     if not credit.evidence:
         raise Http404

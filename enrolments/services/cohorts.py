@@ -35,7 +35,8 @@ def _check(cohort: Cohort, tutors: list[Any], *, new_version: bool) -> None:
             code="not_available",
             field="course_version",
         )
-    if cohort.accreditation_id and cohort.accreditation.course_version_id != cohort.course_version_id:
+    accreditation = cohort.accreditation
+    if accreditation is not None and accreditation.course_version_id != cohort.course_version_id:
         raise EnrolmentError(
             _("This accreditation belongs to another course version."), code="wrong_version", field="accreditation"
         )

@@ -10,7 +10,7 @@ transaction, or nothing.
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +116,7 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
         if progress:
             progress(10 + 20 * (start + len(chunk)) // max(1, len(emails)))
     user_ids = [pk for pk, _active in users.values()]
-    enrollments: dict[int, dict[str, Any]] = {}
+    enrollments: dict[int, Mapping[str, Any]] = {}
     for start in range(0, len(user_ids), CHUNK):
         for values in Enrollment.objects.filter(
             course_version_id=cohort.course_version_id, user_id__in=user_ids[start : start + CHUNK]

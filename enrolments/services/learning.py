@@ -207,8 +207,9 @@ def forget_reflections(user: Any, *, by: Any) -> None:
 
 def check_completion_window(enrollment: Enrollment, *, on: date | None = None) -> None:
     """Raise ``EnrolmentError(code="outside_validity")`` when completing today falls outside the window."""
-    if enrollment.accreditation_id is None:
+    accreditation = enrollment.accreditation  # None without a query when the id is empty
+    if accreditation is None:
         return
-    message = refusal_outside_window(enrollment.accreditation, on=on or timezone.localdate(), action="complete")
+    message = refusal_outside_window(accreditation, on=on or timezone.localdate(), action="complete")
     if message:
         raise EnrolmentError(message, code="outside_validity")

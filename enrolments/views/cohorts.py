@@ -7,32 +7,38 @@ not follow.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations import backoffice
-from organizations.permissions import can_manage, can_use_backoffice, organization_required, role_in
+from organizations.permissions import (
+    OrganizationRequest,
+    can_manage,
+    can_use_backoffice,
+    organization_required,
+    role_in,
+)
 
 from .. import dashboard
 from ..errors import EnrolmentError
 from ..forms import CohortForm, UploadForm
-from ..models import Cohort, EnrolmentImport
+from ..models import Cohort, CohortQuerySet, EnrolmentImport
 from ..services import cohorts as cohort_services
 from ..services import imports as enrolment_import
 
 SHOWN_ERRORS = 1000
 
 
-def _followed(request: HttpRequest) -> object:
+def _followed(request: OrganizationRequest) -> CohortQuerySet:
     organization = request.organization
     return Cohort.objects.for_organization(organization).followed_by(
         request.user, role=role_in(request.user, organization)
     )
 
 
-def _cohort(request: HttpRequest, cohort_id: int, *, manage: bool = False) -> Cohort:
+def _cohort(request: OrganizationRequest, cohort_id: int, *, manage: bool = False) -> Cohort:
     cohorts = Cohort.objects.for_organization(request.organization) if manage else _followed(request)
     return get_object_or_404(
         cohorts.select_related("organization", "course_version__course", "accreditation"), pk=cohort_id
@@ -40,7 +46,7 @@ def _cohort(request: HttpRequest, cohort_id: int, *, manage: bool = False) -> Co
 
 
 @organization_required(can_use_backoffice)
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     cohorts = (
         _followed(request)
@@ -53,7 +59,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "enrolments/backoffice/cohort_list.html", context)
 
 
-def _save_cohort(request: HttpRequest, form: CohortForm, cohort: Cohort | None) -> Cohort | None:
+def _save_cohort(request: OrganizationRequest, form: CohortForm, cohort: Cohort | None) -> Cohort | None:
     data = dict(form.cleaned_data)
     tutors = list(data.pop("tutors"))
     try:
@@ -69,7 +75,7 @@ def _save_cohort(request: HttpRequest, form: CohortForm, cohort: Cohort | None) 
 
 
 @organization_required(can_manage)
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     form = CohortForm(request.POST or None, instance=Cohort(organization=organization), organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +88,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 
 @organization_required(can_manage)
-def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_edit(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
     organization = request.organization
     cohort = _cohort(request, cohort_id, manage=True)
     form = CohortForm(request.POST or None, instance=cohort, organization=organization)
@@ -97,7 +103,7 @@ def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @organization_required(can_use_backoffice)
-def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_dashboard(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
     organization = request.organization
     cohort = _cohort(request, cohort_id)
     stats = dashboard.cohort_stats(cohort, today=timezone.localdate())
@@ -118,7 +124,7 @@ def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @organization_required(can_manage)
-def cohort_enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_enrol(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
     organization = request.organization
     cohort = _cohort(request, cohort_id, manage=True)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -158,7 +164,7 @@ def cohort_enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return render(request, "enrolments/backoffice/cohort_enrol.html", context, status=status)
 
 
-def _import(request: HttpRequest, cohort_id: int, import_id: int) -> EnrolmentImport:
+def _import(request: OrganizationRequest, cohort_id: int, import_id: int) -> EnrolmentImport:
     return get_object_or_404(
         EnrolmentImport.objects.for_organization(request.organization).select_related("cohort", "uploaded_by"),
         pk=import_id,
@@ -167,7 +173,7 @@ def _import(request: HttpRequest, cohort_id: int, import_id: int) -> EnrolmentIm
 
 
 @organization_required(can_manage)
-def enrolment_import_detail(request: HttpRequest, cohort_id: int, import_id: int) -> HttpResponse:
+def enrolment_import_detail(request: OrganizationRequest, cohort_id: int, import_id: int) -> HttpResponse:
     run = _import(request, cohort_id, import_id)
     context = backoffice.context(
         request,
@@ -182,7 +188,7 @@ def enrolment_import_detail(request: HttpRequest, cohort_id: int, import_id: int
 
 
 @organization_required(can_manage)
-def enrolment_import_progress(request: HttpRequest, cohort_id: int, import_id: int) -> JsonResponse:
+def enrolment_import_progress(request: OrganizationRequest, cohort_id: int, import_id: int) -> JsonResponse:
     run = _import(request, cohort_id, import_id)
     running = run.status in {EnrolmentImport.Status.QUEUED, EnrolmentImport.Status.RUNNING}
     return JsonResponse(

@@ -279,7 +279,7 @@ def _reflection_context(enrollment: Enrollment) -> dict:
 
 
 @login_required
-def media(request: HttpRequest, enrollment_id: int, step_id: int, name: str) -> HttpResponse:
+def media(request: HttpRequest, enrollment_id: int, step_id: int, name: str) -> FileResponse:
     """Serve a media step's files to learners enrolled in its version."""
     enrollment = _own_enrollment(request, enrollment_id)
     step = get_object_or_404(Step, pk=step_id, kind=Step.Kind.MEDIA, module__version=enrollment.course_version_id)

@@ -64,6 +64,17 @@ def test_register_creates_account_and_logs_in(client):
 
 
 @pytest.mark.django_db
+def test_register_refuses_a_password_like_the_email(client):
+    """The password is checked against the account being created (its e-mail), on the first password field."""
+    data = register_data(password1="maria@example.org", password2="maria@example.org")
+    response = client.post(reverse("accounts:register"), data)
+    assert response.status_code == 200
+    codes = [error.code for error in response.context["form"].errors.as_data()["password1"]]
+    assert "password_too_similar" in codes
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
 def test_register_with_bad_efn_shows_field_error(client):
     """A wrong check digit is reported on the EFN field and no account is created."""
     wrong = VALID_EFN[:-1] + str((int(VALID_EFN[-1]) + 1) % 10)
