@@ -70,9 +70,9 @@ def _without_interpolation(document: Any, pdf: Any) -> None:
         extra = getattr(pdf_object, "extra", None)
         if isinstance(extra, dict) and extra.get("Subtype") == "/Image":
             extra.pop("Interpolate", None)
-            mask = extra.get("SMask")
-            if hasattr(mask, "extra"):
-                mask.extra.pop("Interpolate", None)
+            mask_extra = getattr(extra.get("SMask"), "extra", None)
+            if isinstance(mask_extra, dict):
+                mask_extra.pop("Interpolate", None)
 
 
 def render_certificate(certificate: Certificate) -> bytes:

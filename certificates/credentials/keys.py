@@ -137,8 +137,8 @@ def issuer_keys() -> list[IssuerKey]:
         if not settings.DEBUG or settings.HALTUNG_CREDENTIAL_PUBLIC_KEYS:
             return []
         # Development only: a key derived from SECRET_KEY, so `make run` signs without configuration.
-        seed = hashlib.sha256(b"haltung-dev-credential-key:" + settings.SECRET_KEY.encode()).digest()
-        return [IssuerKey("dev", Ed25519PrivateKey.from_private_bytes(seed))]
+        dev_seed = hashlib.sha256(b"haltung-dev-credential-key:" + settings.SECRET_KEY.encode()).digest()
+        return [IssuerKey("dev", Ed25519PrivateKey.from_private_bytes(dev_seed))]
     keys = []
     for entry in spec:
         key_id, seed = _pair(entry, "HALTUNG_CREDENTIAL_KEYS")
