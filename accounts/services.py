@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .erasure import ERASURE_HOOKS
 from .models import User
 
 
@@ -58,8 +59,6 @@ def create_accounts(accounts: list[NewAccount], *, batch_size: int = 1000) -> li
 @transaction.atomic(durable=True)
 def erase_account(user: User, *, by: Any) -> User:
     """Pseudonymise the person everywhere and close the account; enrolments and certificates stay as records."""
-    from .erasure import ERASURE_HOOKS
-
     user = User.objects.select_for_update().get(pk=user.pk)
     for hook in ERASURE_HOOKS:
         hook(user, by=by)

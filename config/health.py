@@ -15,6 +15,7 @@ def check_database() -> str:
 def check_broker() -> str:
     if settings.CELERY_BROKER_URL.startswith("memory://"):
         return "eager"
+    # Imported here, not at module level: only the health check with a real broker opens a connection.
     from kombu import Connection
 
     # A fresh connection, not the app's pool: the check must see the broker as it is now.

@@ -67,6 +67,7 @@ def validate_vnr(value: str) -> None:
 
 
 def _fernet() -> Any:
+    # Imported here, not at module level: only the EIV password paths need Fernet.
     from cryptography.fernet import Fernet, MultiFernet
 
     keys = settings.HALTUNG_EIV_PASSWORD_KEYS

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from courses.models import Module, Principle, Step
 from courses.scoring import score_item
 
@@ -174,8 +176,6 @@ def required_steps_done(enrollment: Enrollment) -> bool:
 
 def completion_problems(enrollment: Enrollment) -> list[str]:
     """What the course version still requires before a certificate, apart from the final test."""
-    from django.utils.translation import gettext as _
-
     problems = []
     if not required_steps_done(enrollment):
         problems.append(_("Some required steps are still open."))

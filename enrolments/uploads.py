@@ -171,6 +171,7 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    # Imported here, not at module level: openpyxl costs start-up time in every process that never writes XLSX.
     from openpyxl import load_workbook
 
     try:

@@ -80,6 +80,7 @@ def write_xlsx(
     title: str,
     progress: Progress | None = None,
 ) -> int:
+    # Imported here, not at module level: openpyxl costs start-up time in every process that never writes XLSX.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 from .models import Membership, Organization, ReportRun
 from .reports import available_reports
 
@@ -51,8 +53,6 @@ class AcceptRegistrationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="mismatch"))
         elif first:
-            from accounts.models import User
-
             try:
                 password_validation.validate_password(first, User(email=self.email, name=data.get("name", "")))
             except forms.ValidationError as error:

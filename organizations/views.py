@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
+from accounts.models import User
+from accounts.services import register_user
 
 from . import backoffice, services
 from .errors import OrganizationError
@@ -200,8 +202,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token)
     except OrganizationError as error:
         return render(request, "organizations/accept_invalid.html", {"message": error.message}, status=400)
-    from accounts.models import User
-
     user = request.user
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     form = None
@@ -219,8 +219,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     else:
         form = AcceptRegistrationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
-            from accounts.services import register_user
-
             new_user = register_user(
                 email=invitation.email,
                 name=form.cleaned_data["name"],

@@ -78,6 +78,7 @@ def as_csv(rows: list[Row]) -> bytes:
 
 
 def as_xlsx(rows: list[Row], *, title: str) -> bytes:
+    # Imported here, not at module level: openpyxl costs start-up time in every process that never writes XLSX.
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -103,6 +104,7 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
 
 
 def as_pdf(rows: list[Row], *, accreditation: Accreditation, organizer: str) -> bytes:
+    # Imported here, not at module level: WeasyPrint loads pango through cffi, a start-up cost for every web process.
     from weasyprint import HTML
 
     entries = [(row, code39_data_uri(row.efn, module_height=8.0) if row.efn.isdigit() else "") for row in rows]

@@ -14,6 +14,7 @@ from ..models import Signature
 @transaction.atomic
 def add_signature(*, signatory_name: str, content: bytes, filename: str) -> Signature:
     """Store a PNG or JPEG signature; a certificate issued later for this lead prints the newest one."""
+    # Imported here, not at module level: Pillow is only needed when a signature image is uploaded.
     from PIL import Image, UnidentifiedImageError
 
     try:

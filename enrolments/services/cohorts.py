@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from courses.selectors import versions_for
 from organizations import audit
 from organizations.models import Membership, Organization, OrgAuditEvent
@@ -20,8 +21,6 @@ COHORT_FIELDS = ["name", "course_version", "accreditation", "starts_on", "ends_o
 
 
 def tutor_candidates(organization: Organization) -> QuerySet[Any]:
-    from accounts.models import User
-
     return User.objects.filter(
         memberships__organization=organization,
         memberships__role__in=[Membership.Role.TUTOR, Membership.Role.ADMIN],

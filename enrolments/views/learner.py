@@ -225,6 +225,7 @@ def takeaway(request: HttpRequest, enrollment_id: int, slug: str) -> HttpRespons
 @login_required
 def takeaway_pdf(request: HttpRequest, enrollment_id: int, slug: str) -> HttpResponse:
     """The take-away as a printable PDF, rendered on request (it is course content, not a record)."""
+    # Imported here, not at module level: WeasyPrint loads pango through cffi, a start-up cost for every web process.
     from weasyprint import HTML
 
     enrollment = _own_enrollment(request, enrollment_id)
@@ -255,6 +256,7 @@ def reflection_log(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 @login_required
 def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     """The learner's CPD reflection log as a PDF (UK BACP/HCPC practice), for their own records."""
+    # Imported here, not at module level: WeasyPrint loads pango through cffi, a start-up cost for every web process.
     from weasyprint import HTML
 
     enrollment = _own_enrollment(request, enrollment_id)
