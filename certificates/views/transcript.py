@@ -90,7 +90,7 @@ def transcript_export(request: HttpRequest, fmt: str) -> HttpResponse:
             )
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     else:
-        # Imported here, not at module level: WeasyPrint loads pango through cffi, a start-up cost for every web process.
+        # Imported here, not at module level: WeasyPrint loads pango through cffi (start-up cost).
         from weasyprint import HTML
 
         html = render_to_string("certificates/transcript_pdf.html", {**context, "user": request.user}, request=request)
