@@ -217,7 +217,7 @@ def vignette_tally(step: dict[str, Any], items: dict[str, dict[str, Any]], langu
             one.words += _words(node.get("text"), language) + _mockup_words(node.get("mockup"), language)
             if node["type"] == "decision":
                 options = node.get("options") or []
-                chosen = next((o for o in options if o["id"] == path[node_id].option), {})
+                chosen: dict[str, Any] = next((o for o in options if o["id"] == path[node_id].option), {})
                 one.words += sum(_words(o.get("label"), language) for o in options)
                 one.words += _words(chosen.get("feedback"), language)
                 one.decisions += 1
