@@ -9,6 +9,7 @@ a version: the pass policy and the points a chamber grants are data, not constan
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -120,6 +121,8 @@ class CourseVersion(models.Model):
     # The canonical course.yaml and principles.yaml of the imported package, for export.
     manifest = models.JSONField(_("package manifest"), default=dict, blank=True)
     principles = models.JSONField(_("principles of the package"), default=list, blank=True)
+    # terminology.yaml of the package: one wording per term and language (decision 0506), for export.
+    terminology = models.JSONField(_("terminology of the package"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
@@ -147,7 +150,7 @@ class CourseVersion(models.Model):
 # take-away pages and the principle results. Pages that load a version beside something else leave them to
 # be read on first use (``Enrollment.objects.with_version()``); decoding them was a measurable share of every
 # learner page (docs/PERFORMANCE.md).
-VERSION_PACKAGE_FIELDS = ("manifest", "references", "takeaways", "principles")
+VERSION_PACKAGE_FIELDS = ("manifest", "references", "takeaways", "principles", "terminology")
 
 
 class Accreditation(models.Model):
@@ -174,6 +177,15 @@ class Accreditation(models.Model):
     cooldown_hours = models.PositiveSmallIntegerField(_("hours between attempts"), default=0)
     draw = models.PositiveSmallIntegerField(_("items drawn"), default=20)
     blueprint = models.JSONField(_("blueprint"), default=dict, help_text=_("Items per module slug."))
+    # Before the final test opens, each module needs this share of its estimated minutes as active time
+    # (0 = no minimum; decision 0508).
+    min_active_share = models.DecimalField(
+        _("minimum active share of each module's time"),
+        max_digits=3,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     wording = models.JSONField(_("certificate wording"), default=dict, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

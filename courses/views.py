@@ -1,10 +1,14 @@
-"""Public pages of the catalogue: the course list, a course's page and the principles."""
+"""Public pages of the catalogue: the course list, a course's page, its information page and the principles."""
+
+from datetime import date
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Course, CourseVersion, Principle
+from .packages import timing
 
 
 @login_not_required
@@ -29,6 +33,39 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "courses/course_detail.html",
         {"course": course, "version": version, "enrollment": enrollment, "accreditations": accreditations},
+    )
+
+
+def _dated(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@login_not_required
+def course_info(request: HttpRequest, slug: str) -> HttpResponse:
+    """What a scientific lead signs off and a chamber asks for, in one public page (decision 0504)."""
+    course = get_object_or_404(Course, slug=slug)
+    version = CourseVersion.objects.current().filter(course=course).with_outline().first()
+    if version is None:
+        raise Http404
+    signoff: dict[str, Any] = version.manifest.get("signoff") or {}
+    versions = [{**entry, "date": _dated(entry.get("date"))} for entry in signoff.get("versions", [])]
+    return render(
+        request,
+        "courses/course_info.html",
+        {
+            "course": course,
+            "version": version,
+            "signoff": signoff,
+            "last_review": _dated(signoff.get("last_review")),
+            "next_review": _dated(signoff.get("next_review")),
+            "history": list(reversed(versions)),
+            "accreditations": version.accreditations.all(),
+            "time_model": {
+                "wpm": timing.READING_WPM_EN,
+                "decision": timing.DECISION_SECONDS // 60,
+                "reflection": timing.REFLECTION_SECONDS // 60,
+            },
+        },
     )
 
 

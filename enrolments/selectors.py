@@ -1,8 +1,10 @@
 """Reads for the learner's pages: the outline of an enrolment with progress, in a fixed number of queries."""
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from courses.models import Module, Principle, Step
@@ -165,6 +167,50 @@ def active_minutes(enrollment: Enrollment) -> dict[int, int]:
     ):
         totals[module_id] = totals.get(module_id, 0) + seconds
     return {module_id: round(seconds / 60) for module_id, seconds in totals.items()}
+
+
+@dataclass(frozen=True)
+class ActiveTime:
+    """A module's active time against the minimum the accreditation sets before the final test."""
+
+    module: Module
+    needed_minutes: int
+    active_seconds: int
+
+    @property
+    def active_minutes(self) -> int:
+        return self.active_seconds // 60
+
+    @property
+    def missing_minutes(self) -> int:
+        return max(0, math.ceil((self.needed_minutes * 60 - self.active_seconds) / 60))
+
+
+def active_time(enrollment: Enrollment) -> list[ActiveTime]:
+    """Per module: the minimum active time the accreditation asks for and the time spent (two queries).
+
+    The minimum is the accreditation's ``min_active_share`` of the module's estimated minutes (decision 0508);
+    without an accreditation or with a share of 0 there is no minimum and the list is empty.
+    """
+    accreditation = enrollment.accreditation
+    share = accreditation.min_active_share if accreditation else 0
+    if not share:
+        return []
+    spent = dict(
+        StepProgress.objects.filter(enrollment=enrollment)
+        .values_list("step__module_id")
+        .annotate(seconds=Sum("active_seconds"))
+        .values_list("step__module_id", "seconds")
+    )
+    return [
+        ActiveTime(module, math.ceil(module.minutes * float(share)), spent.get(module.pk) or 0)
+        for module in Module.objects.filter(version=enrollment.course_version_id).order_by("position")
+    ]
+
+
+def active_time_missing(enrollment: Enrollment) -> list[ActiveTime]:
+    """The modules whose active time is still below the accreditation's minimum."""
+    return [row for row in active_time(enrollment) if row.missing_minutes]
 
 
 def required_steps_done(enrollment: Enrollment) -> bool:

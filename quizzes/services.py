@@ -21,10 +21,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from courses.i18n import localized
 from courses.scoring import score_item
 from enrolments.models import Enrollment
-from enrolments.selectors import required_steps_done
+from enrolments.selectors import active_time_missing, required_steps_done
 from organizations.permissions import can_manage
 
 from . import blueprint
@@ -156,6 +158,22 @@ def check_can_start(enrollment: Enrollment, *, now: datetime | None = None) -> N
         raise QuizError(_("You have passed this test already."), code="already_passed", status=403)
     if not required_steps_done(enrollment):
         raise QuizError(_("Complete all required steps before the final test."), code="steps_open", status=403)
+    missing = active_time_missing(enrollment)
+    if missing:
+        modules = "; ".join(
+            ngettext("%(module)s: %(minutes)d more minute", "%(module)s: %(minutes)d more minutes", row.missing_minutes)
+            % {"module": localized(row.module.title), "minutes": row.missing_minutes}
+            for row in missing
+        )
+        raise QuizError(
+            _(
+                "This accreditation asks for active time in each module before the final test. "
+                "Still missing: %(modules)s."
+            )
+            % {"modules": modules},
+            code="active_time",
+            status=403,
+        )
     if accreditation and accreditation.max_attempts and len(attempts) >= accreditation.max_attempts:
         raise QuizError(
             _("You have used all %(count)d attempts for this test; no further attempt is possible.")

@@ -24,7 +24,7 @@ def test_whole_journey(client, learner_client, learner, version, tmp_path, djang
     assert response.url == enrollment.get_absolute_url()
 
     steps = list(Step.objects.filter(module__version=version).order_by("module__position", "position"))
-    intro, vignette, check, text2, reflection = steps
+    intro, vignette, check, text2, reflection, lecture = steps
     # Module two is locked until module one is done.
     assert learner_client.get(step_url(enrollment, text2)).status_code == 302
 
@@ -40,6 +40,7 @@ def test_whole_journey(client, learner_client, learner, version, tmp_path, djang
     learner_client.post(step_url(enrollment, check), {"action": "check", "item-one-c1": "a"})
     learner_client.post(step_url(enrollment, text2), {"action": "complete"})
     learner_client.post(step_url(enrollment, reflection), {"action": "reflect", "text": "Meine Haltung."})
+    learner_client.post(step_url(enrollment, lecture), {"action": "complete"})
 
     # Fail first.
     response = learner_client.post(reverse("quizzes:start", args=[enrollment.pk]))

@@ -37,6 +37,7 @@ def test_public_pages_answer_signed_out(client, name, args):
 
 def test_the_course_page_answers_signed_out(client, version):
     assert client.get(reverse("courses:course", args=[version.course.slug])).status_code == 200
+    assert client.get(reverse("courses:course_info", args=[version.course.slug])).status_code == 200
 
 
 def test_the_language_switch_works_signed_out(client):

@@ -1,5 +1,6 @@
 """
-Rules for the accreditation profiles in ``course.yaml``: points follow the course's length, and the final
+Rules for the accreditation profiles in ``course.yaml``: points stay within the computed length of the
+course (``timing``), and the final
 test's blueprint and principle quotas can be drawn from the bank without splitting a case-based set.
 """
 
@@ -50,7 +51,7 @@ def check_accreditations(
     path: Path,
     course: LineDict,
     *,
-    minutes: int,
+    minutes: int | None,
     module_slugs: list[str],
     principles: set[str],
     bank: BankCounts,
@@ -62,21 +63,28 @@ def check_accreditations(
             check.error(path, profile.line_of("key"), f"{where}: key is used twice")
         keys.add(profile["key"])
         check.localized(path, profile, "wording", where, required=False)
-        _check_points(check, path, profile, where, minutes)
+        if minutes is not None:  # None: a module has errors, so its length is unknown
+            _check_points(check, path, profile, where, minutes)
         _check_blueprint(check, path, profile, where, module_slugs, bank)
         _check_principle_quotas(check, path, profile, where, principles, bank)
 
 
 def _check_points(check: Checker, path: Path, profile: LineDict, where: str, minutes: int) -> None:
+    """Points may not exceed what the computed learner time supports (decision 0503); fewer are allowed."""
     units, unit, points = minutes // UNIT_MINUTES, profile.get("unit", "fe"), profile["points"]
-    if unit == "fe" and points != units:
+    if unit == "fe" and points > units:
         check.error(
             path,
             profile.line_of("points"),
-            f"{where}: {minutes} minutes make {units} full 45-minute units, so {units} points, not {points}",
+            f"{where}: the content takes an estimated {minutes} minutes, {units} full 45-minute units, "
+            f"so at most {units} points, not {points}",
         )
     if unit == "hour" and points > minutes / 60:
-        check.error(path, profile.line_of("points"), f"{where}: {minutes} minutes cannot earn {points} hours")
+        check.error(
+            path,
+            profile.line_of("points"),
+            f"{where}: the content takes an estimated {minutes} minutes, which cannot earn {points} hours",
+        )
 
 
 def _check_blueprint(

@@ -83,7 +83,36 @@ def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, An
         "draw": profile["draw"],
         "blueprint": dict(profile["blueprint"]),
         **_optional(profile, "wording"),
+        "min_active_share": profile.get("min_active_share", 0),
         **{key: profile[key] for key in ASSESSMENT_KEYS if key in profile},
+    }
+
+
+# The fields of a reference in their fixed order (course.schema.json).
+REFERENCE_KEYS = (
+    "key",
+    "kind",
+    "text",
+    "url",
+    "doi",
+    "law",
+    "paragraph",
+    "version",
+    "court",
+    "date",
+    "file_number",
+    "ecli",
+    "issuer",
+)
+
+
+def canonical_term(term: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "term": term["term"],
+        **_optional(term, "principle"),
+        "use": term["use"],
+        **_optional(term, "avoid"),
+        **_optional(term, "note"),
     }
 
 
@@ -100,7 +129,8 @@ def canonical_course(course: dict[str, Any]) -> dict[str, Any]:
             "assessment": bool((course.get("completion") or {}).get("assessment", True)),
             "evaluation": bool((course.get("completion") or {}).get("evaluation", False)),
         },
-        "references": [{k: r[k] for k in ("key", "text", "url") if k in r} for r in course.get("references") or []],
+        **_optional(course, "signoff"),
+        "references": [{k: r[k] for k in REFERENCE_KEYS if k in r} for r in course.get("references") or []],
         "accreditations": [canonical_accreditation(p, i) for i, p in enumerate(course.get("accreditations") or [])],
     }
 
@@ -114,6 +144,7 @@ def canonical(package: Package) -> Package:
     package.modules = [canonical_module(m) for m in package.modules]
     package.items = [canonical_item(i) for i in package.items]
     package.cases = [{"id": c["id"], "module": c["module"], "vignette": c["vignette"]} for c in package.cases]
+    package.terminology = [canonical_term(t) for t in package.terminology]
     return package
 
 
@@ -127,6 +158,7 @@ def content_hash(package: Package) -> str:
         "items": package.items,
         "takeaways": package.takeaways,
         **({"cases": package.cases} if package.cases else {}),
+        **({"terminology": package.terminology} if package.terminology else {}),
     }
     digest.update(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
     media = package.root / "media"

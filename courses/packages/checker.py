@@ -2,6 +2,9 @@
 The error collector the checks share, and the one rule every text field follows: a non-blank text in each
 language the course lists, and none in another.
 
+Besides errors, which refuse the package, a check can leave a warning: something an author should look at
+(a source without DOI or official address, a discouraged term in an item) that does not stop the import.
+
 The JSON Schema has already made sure a localized field is a mapping of strings (or of string lists); what
 it cannot know is the course's languages, so that part is checked here.
 """
@@ -17,10 +20,14 @@ class Checker:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.errors: list[PackageError] = []
+        self.warnings: list[PackageError] = []
         self.languages: list[str] = ["de", "en"]
 
     def error(self, path: Path, line: int, message: str) -> None:
         self.errors.append(PackageError(str(path.relative_to(self.root.parent)), line, message))
+
+    def warn(self, path: Path, line: int, message: str) -> None:
+        self.warnings.append(PackageError(str(path.relative_to(self.root.parent)), line, message))
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -27,6 +27,7 @@ def export_package(version: CourseVersion) -> Package:
         items=[item for reader in PACKAGE_ITEM_READERS for item in reader(version)],
         takeaways={t["slug"]: t["text"] for t in version.takeaways},
         cases=[case for reader in PACKAGE_CASE_READERS for case in reader(version)],
+        terminology=version.terminology,
         media=_stored_media(version),
     )
 
@@ -66,6 +67,8 @@ def write_package(package: Package, target: Path) -> None:
         (target / sub).mkdir(exist_ok=True)
     _dump(target / "course.yaml", package.course)
     _dump(target / "principles.yaml", package.principles)
+    if package.terminology:
+        _dump(target / "terminology.yaml", package.terminology)
     for position, module in enumerate(package.modules, start=1):
         _dump(target / "modules" / f"{position:02d}-{module['slug']}.yaml", module)
     _dump(target / "items" / "bank.yaml", _bank_entries(package))

@@ -1,6 +1,7 @@
 """Write a validated package as a new published course version, in one transaction, unless it exists already."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.files import File
@@ -63,6 +64,7 @@ def _create_version(course: Course, package: Package) -> CourseVersion:
         require_evaluation=meta["completion"]["evaluation"],
         minutes=sum(m["minutes"] for m in package.modules),
         references=meta["references"],
+        terminology=package.terminology,
         takeaways=[{"slug": slug, "text": texts} for slug, texts in sorted(package.takeaways.items())],
         manifest=meta,
         principles=package.principles,
@@ -84,6 +86,7 @@ def _create_accreditation(version: CourseVersion, profile: dict[str, Any]) -> No
         cooldown_hours=profile["cooldown_hours"],
         draw=profile["draw"],
         blueprint=profile["blueprint"],
+        min_active_share=Decimal(str(profile["min_active_share"])),
         wording=profile.get("wording", {}),
         is_default=profile["default"],
     )

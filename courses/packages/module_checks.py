@@ -8,6 +8,7 @@ from courses import vignettes
 from .checker import Checker
 from .course_checks import check_citations
 from .item_checks import check_item
+from .mockup_checks import check_mockup
 from .yamlio import LineDict, line_of_node, plain
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
@@ -100,6 +101,8 @@ def _check_vignette(check: Checker, path: Path, step: LineDict, principles: set[
         check.localized(path, step, "reflection", where)
     for node_id, node in nodes.items():
         check.localized(path, node, "text", f"{where} node {node_id!r}")
+        if node.get("mockup") is not None:
+            check_mockup(check, path, node, f"{where} node {node_id!r}")
         for option in node.get("options") or []:
             option_where = f"{where} node {node_id!r} option {option['id']!r}"
             check.localized(path, option, "label", option_where)

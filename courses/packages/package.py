@@ -15,9 +15,13 @@ class Package:
     takeaways: dict[str, dict[str, str]] = field(default_factory=dict)
     # Case-based sets of the bank: {id, module, vignette}; their items carry "case": id.
     cases: list[dict[str, Any]] = field(default_factory=list)
+    # The wording list of terminology.yaml (decision 0506).
+    terminology: list[dict[str, Any]] = field(default_factory=list)
     content_hash: str = ""
     # On export: package-relative media path -> storage name.
     media: dict[str, str] = field(default_factory=dict)
+    # What the validator found worth a look but not worth refusing (file:line messages); not part of the hash.
+    warnings: list[Any] = field(default_factory=list)
 
 
 def media_files(step: dict[str, Any]) -> list[str]:

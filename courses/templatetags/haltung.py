@@ -97,3 +97,16 @@ def basename(value: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: str) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def stars(rating: Any) -> str:
+    """A 1–5 rating as filled and empty stars, for display beside its spoken form (aria-hidden)."""
+    count = max(0, min(5, int(rating or 0)))
+    return "★" * count + "☆" * (5 - count)
+
+
+@register.filter
+def initial(name: Any) -> str:
+    """The first letter or digit of a mock-up author's name, for the neutral avatar circle."""
+    return next((char.upper() for char in str(name) if char.isalnum()), "?")

@@ -54,6 +54,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "panels": panels.panels_for(request, enrollment, outline),
             "profile": selectors.principle_profile(enrollment),
             "minutes": selectors.active_minutes(enrollment),
+            "active_time": {row.module.pk: row for row in selectors.active_time(enrollment)},
             "completion_problems": selectors.completion_problems(enrollment),
         },
     )

@@ -98,6 +98,8 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
     submit_by_keyboard(page, "main form button[type=submit]")  # text step of module two
     page.fill("#reflection-text", "Ich trenne private und berufliche Konten.")
     submit_by_keyboard(page, "main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Vortrag"  # the reflection leads on to the lecture video
+    submit_by_keyboard(page, "main form button[type=submit]")
     page.goto(enrollment.get_absolute_url())
     axe("enrollment-done")
 

@@ -53,7 +53,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         ["mini-course/modules/02-two.yaml:1: not UTF-8 text (invalid continuation byte)"],
     ),
     "duplicate key": (
-        [Edit(TWO, "minutes: 45\n", "minutes: 45\nminutes: 30\n")],
+        [Edit(TWO, "minutes: 95\n", "minutes: 95\nminutes: 30\n")],
         ["mini-course/modules/02-two.yaml:3: YAML syntax error: duplicate key 'minutes'"],
     ),
     # The schema: structure, types, patterns, ranges, required keys
@@ -127,7 +127,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         ["mini-course/modules/02-two.yaml:1: (file): [{'slug': 'two'}] is not of type 'object'"],
     ),
     "minutes zero": (
-        [Edit(TWO, "minutes: 45", "minutes: 0")],
+        [Edit(TWO, "minutes: 95", "minutes: 0")],
         ["mini-course/modules/02-two.yaml:2: minutes: 0 is less than the minimum of 1"],
     ),
     "module without steps": (
@@ -271,8 +271,8 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
             "mini-course/course.yaml:1: the package has no modules (modules/*.yaml)",
             "mini-course/course.yaml:16: accreditation 'de-d': blueprint names unknown module 'one'",
             "mini-course/course.yaml:16: accreditation 'de-d': blueprint names unknown module 'two'",
-            "mini-course/course.yaml:11: accreditation 'de-d': 0 minutes make 0 full 45-minute units, "
-            "so 0 points, not 2",
+            "mini-course/course.yaml:11: accreditation 'de-d': the content takes an estimated 0 minutes, "
+            "0 full 45-minute units, so at most 0 points, not 2",
             "mini-course/items/final.yaml:3: item 'q1': module 'one' does not exist",
             "mini-course/items/final.yaml:12: item 'q2': module 'two' does not exist",
         ],
@@ -387,7 +387,10 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     ),
     "hours": (
         [Edit("course.yaml", "    points: 2\n", "    unit: hour\n    points: 2\n")],
-        ["mini-course/course.yaml:12: accreditation 'de-d': 90 minutes cannot earn 2 hours"],
+        [
+            "mini-course/course.yaml:12: accreditation 'de-d': the content takes an estimated 99 minutes, "
+            "which cannot earn 2 hours"
+        ],
     ),
     "blueprint sum": (
         [Edit("course.yaml", "draw: 2", "draw: 1")],

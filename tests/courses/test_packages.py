@@ -72,7 +72,7 @@ def test_check_writes_nothing(package_dir, capsys):
 def test_yaml_syntax_error_has_file_and_line(package_dir):
     """A YAML syntax error points at its line."""
     path = package_dir / "modules" / "02-two.yaml"
-    replace(path, "minutes: 45", "minutes: [45")
+    replace(path, "minutes: 95", "minutes: [95")
     errors = errors_for(package_dir)
     assert any(e.startswith("mini-course/modules/02-two.yaml:") and "YAML syntax" in e for e in errors), errors
 
@@ -125,15 +125,20 @@ def test_too_few_items_for_blueprint(package_dir):
 
 
 def test_points_must_match_units(package_dir):
-    """Points follow full 45-minute units; leftover minutes never count."""
-    replace(package_dir / "modules" / "02-two.yaml", "minutes: 45", "minutes: 44")
+    """Points follow full 45-minute units of the computed time; leftover minutes never count."""
+    path = package_dir / "modules" / "02-two.yaml"
+    replace(path, "minutes: 95\n", "")
+    replace(path, "duration_seconds: 5400", "duration_seconds: 4800")  # 80 + 5 + 4 minutes: 89
     errors = errors_for(package_dir)
-    assert any("89 minutes make 1 full 45-minute units, so 1 points, not 2" in e for e in errors), errors
+    assert errors == [
+        f"mini-course/course.yaml:{line_of(package_dir / 'course.yaml', 'points:')}: accreditation 'de-d': "
+        "the content takes an estimated 89 minutes, 1 full 45-minute units, so at most 1 points, not 2"
+    ]
 
 
 def test_image_without_alt_text(package_dir):
     """A media step needs alt text in both languages and an existing file."""
-    (package_dir / "media").mkdir()
+    (package_dir / "media").mkdir(exist_ok=True)
     (package_dir / "media" / "feed.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     path = package_dir / "modules" / "02-two.yaml"
     replace(

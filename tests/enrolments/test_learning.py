@@ -155,7 +155,7 @@ def test_principles_page(client, db, version):
 def media_package(tmp_path):
     target = tmp_path / "mini-course"
     shutil.copytree(MINI_COURSE, target)
-    (target / "media").mkdir()
+    (target / "media").mkdir(exist_ok=True)
     (target / "media" / "feed.png").write_bytes(PNG)
     path = target / "modules" / "02-two.yaml"
     path.write_text(

@@ -28,9 +28,15 @@ class Command(BaseCommand):
             for error in invalid.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(invalid.errors)} error(s); nothing was imported.") from None
+        for warning in package.warnings:
+            self.stderr.write(f"warning: {warning}")
         title = localized(package.course["title"], "en")
         if check:
-            self.stdout.write(f"{path}: valid ({len(package.modules)} modules, {len(package.items)} bank items).")
+            minutes = sum(module["minutes"] for module in package.modules)
+            self.stdout.write(
+                f"{path}: valid ({len(package.modules)} modules, {len(package.items)} bank items, "
+                f"an estimated {minutes} minutes, {len(package.warnings)} warning(s))."
+            )
             return
         result = import_package(package)
         elapsed = time.perf_counter() - started
