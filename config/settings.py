@@ -223,17 +223,33 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
-# LOGGING
+# LOGGING (structured logs, docs/operations.md; the formatter and filter live in config/logs.py)
 # ------------------------------------------------------------------------------
+# JSON lines in production, readable lines in development; both carry the request id.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "config.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(asctime)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"level": env("DJANGO_LOG_LEVEL", "INFO"), "handlers": ["console"]},
-    # WeasyPrint's font subsetting logs every table at INFO.
-    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint's font subsetting logs every table at INFO.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # One line per request and per task; DJANGO_ACCESS_LOG_LEVEL=WARNING silences them.
+        "haltung.request": {"level": env("DJANGO_ACCESS_LOG_LEVEL", "INFO")},
+        "haltung.task": {"level": env("DJANGO_ACCESS_LOG_LEVEL", "INFO")},
+    },
 }
+# Celery keeps Django's logging instead of installing its own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # HALTUNG
 # ------------------------------------------------------------------------------
@@ -318,3 +334,72 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+
+# OPERATIONS (legal pages, data export, logs, metrics, errors, shared storage; docs/operations.md, 0900–0919)
+# ------------------------------------------------------------------------------
+INSTALLED_APPS += ["legal"]
+# The request log runs first so its timing covers the whole stack; the user id joins after authentication.
+MIDDLEWARE.insert(0, "config.middleware.RequestLogMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "config.middleware.RequestUserMiddleware",
+)
+
+# Legal pages (docs/decisions/0900): the operator's Markdown files, <page>.<language>.md, in this directory.
+HALTUNG_LEGAL_DIR = Path(env("HALTUNG_LEGAL_DIR") or DATA_DIR / "legal")
+
+# The learner's data export (docs/decisions/0901): the ZIP is kept this many hours, then deleted.
+HALTUNG_DATA_EXPORT_HOURS = int(env("HALTUNG_DATA_EXPORT_HOURS", "72"))
+
+# Error reports by e-mail ("Name <address>, ..."): Django mails server errors to them when DEBUG is off.
+from email.utils import getaddresses  # noqa: E402
+
+ADMINS = [(name or address, address) for name, address in getaddresses([env("DJANGO_ADMINS")]) if address]
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Error reports to Sentry (or a compatible service) when a DSN is set; no personal data is sent.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from .sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# Prometheus metrics at /metrics (docs/decisions/0902), only with this bearer token; empty: no endpoint.
+HALTUNG_METRICS_TOKEN = env("HALTUNG_METRICS_TOKEN")
+
+# Beat queues a heartbeat every minute; /healthz reports beat as down when the last one is older than this.
+HALTUNG_BEAT_HEARTBEAT_MAX_AGE = int(env("HALTUNG_BEAT_HEARTBEAT_MAX_AGE", "300"))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "haltung-heartbeat": {"task": "haltung.heartbeat", "schedule": 60.0},
+    "accounts-expire-data-exports": {"task": "accounts.tasks.expire_data_exports_task", "schedule": 60 * 60},
+}
+
+# Files (docs/decisions/0903): the file system by default; an S3-compatible bucket when several machines
+# must see the same certificate PDFs, reports and uploads.
+HALTUNG_STORAGE = env("HALTUNG_STORAGE", "filesystem")
+if HALTUNG_STORAGE == "s3":
+    if not env("HALTUNG_S3_BUCKET"):
+        raise ImproperlyConfigured("HALTUNG_STORAGE=s3 needs HALTUNG_S3_BUCKET.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("HALTUNG_S3_BUCKET"),
+            # Empty: boto3's usual sources (AWS_ACCESS_KEY_ID, an instance role); set for other providers.
+            "endpoint_url": env("HALTUNG_S3_ENDPOINT_URL") or None,
+            "region_name": env("HALTUNG_S3_REGION") or None,
+            "access_key": env("HALTUNG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("HALTUNG_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("HALTUNG_S3_PREFIX"),
+            # Files are private and served through views that check access; names are never reused.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif HALTUNG_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"HALTUNG_STORAGE={HALTUNG_STORAGE!r}: use filesystem or s3.")

@@ -17,3 +17,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Filled-in legal texts, as an operator sets them (the samples under legal/samples/ have placeholders).
+HALTUNG_LEGAL_DIR = BASE_DIR / "tests" / "fixtures" / "legal"  # noqa: F405

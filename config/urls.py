@@ -6,9 +6,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from .health import healthz
+from .metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
+    path("legal/", include("legal.urls")),
     path("admin/", admin.site.urls),
     # The language switch works signed out too (LoginRequiredMiddleware guards everything else).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
