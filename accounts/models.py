@@ -1,4 +1,7 @@
-"""The learner's account: e-mail login, the name printed on certificates, EFN and licence number."""
+"""The learner's account: e-mail login, the name printed on certificates, EFN and licence number; their data exports."""
+
+import uuid
+from typing import Any
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
@@ -116,3 +119,58 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+def _export_path(instance: "DataExport", filename: str) -> str:
+    # A random name: the file is only ever served through the owner's view, never by URL.
+    return f"data-exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.zip"
+
+
+class DataExportQuerySet(models.QuerySet["DataExport"]):
+    def for_user(self, user: Any) -> "DataExportQuerySet":
+        return self.filter(user=user)
+
+    def expired(self, now: Any = None) -> "DataExportQuerySet":
+        return self.filter(status=DataExport.Status.READY, expires_at__lte=now or timezone.now())
+
+
+class DataExport(models.Model):
+    """One requested copy of a person's data: built by a task, kept for a limited time, then deleted."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Deleted after the download period")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("user"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(_("file"), upload_to=_export_path, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("last downloaded at"), null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # At most one export in the making per person: asking twice gets the same one.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status__in=["queued", "running"]), name="dataexport_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d %H:%M} {self.status}"
+
+    def available(self, now: Any = None) -> bool:
+        if self.status != self.Status.READY or not self.file or self.expires_at is None:
+            return False
+        return self.expires_at > (now or timezone.now())

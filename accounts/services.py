@@ -1,13 +1,24 @@
-"""Writes to accounts: registration and profile changes."""
+"""Writes to accounts: registration, profile changes, erasure and data exports."""
 
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from celery import shared_task
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
+from config.tasks import enqueue_on_commit
+
+from .data_export import build_archive
 from .erasure import ERASURE_HOOKS
-from .models import User
+from .models import DataExport, User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -70,3 +81,88 @@ def erase_account(user: User, *, by: Any) -> User:
     user.set_unusable_password()
     user.save(update_fields=["name", "email", "efn", "licence_number", "is_active", "password"])
     return user
+
+
+# Data export (GDPR Art. 15 and 20; docs/decisions/0901) -----------------------------------------------------
+
+
+# Longer than the build task's hard time limit plus a queue wait: an export still pending then is lost.
+STALE_EXPORT = timedelta(minutes=30)
+
+
+@transaction.atomic(durable=True)
+def request_data_export(user: User, *, by: Any) -> DataExport:
+    """Queue a data export, or return the one already queued or being built."""
+    User.objects.select_for_update().get(pk=user.pk)  # two clicks at once queue one export
+    pending = DataExport.objects.for_user(user).filter(status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING])
+    export = pending.first()
+    if export is not None and export.requested_at > timezone.now() - STALE_EXPORT:
+        return export
+    if export is not None:
+        # A worker died while building it: give up on that one so the person can ask again.
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, error="timed out")
+    export = DataExport.objects.create(user=user)
+    logger.info("Data export %s requested", export.pk, extra={"event": "data_export", "export_id": export.pk})
+    enqueue_on_commit(build_data_export_task, export.pk)
+    return export
+
+
+def build_data_export(export_id: int) -> bool:
+    """Build and store the ZIP once; False when the export is not waiting (already built, or taken)."""
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
+        if export.status != DataExport.Status.QUEUED:
+            return False
+        export.status = DataExport.Status.RUNNING
+        export.save(update_fields=["status"])
+    try:
+        content = build_archive(export.user)
+    except Exception as error:
+        DataExport.objects.filter(pk=export_id).update(
+            status=DataExport.Status.FAILED, error=type(error).__name__, finished_at=timezone.now()
+        )
+        logger.exception("Data export %s failed", export_id, extra={"event": "data_export", "export_id": export_id})
+        raise
+    now = timezone.now()
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().get(pk=export_id)
+        export.file.save("export.zip", ContentFile(content), save=False)
+        export.size = len(content)
+        export.status = DataExport.Status.READY
+        export.finished_at = now
+        export.expires_at = now + timedelta(hours=settings.HALTUNG_DATA_EXPORT_HOURS)
+        export.save(update_fields=["file", "size", "status", "finished_at", "expires_at"])
+    logger.info(
+        "Data export %s ready (%s bytes)",
+        export_id,
+        len(content),
+        extra={"event": "data_export", "export_id": export_id, "user_id": export.user_id, "bytes": len(content)},
+    )
+    return True
+
+
+@shared_task(soft_time_limit=300, time_limit=360, acks_late=True)
+def build_data_export_task(export_id: int) -> str:
+    return "ready" if build_data_export(export_id) else "not waiting"
+
+
+def record_data_export_download(export: DataExport) -> None:
+    DataExport.objects.filter(pk=export.pk).update(downloaded_at=timezone.now())
+    logger.info("Data export %s downloaded", export.pk, extra={"event": "data_export", "export_id": export.pk})
+
+
+def expire_data_exports(now: Any = None) -> int:
+    """Delete the files of exports past their download period; the rows stay as the record of the request."""
+    expired = 0
+    for export in DataExport.objects.expired(now).only("pk", "file"):
+        export.file.delete(save=False)
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file="")
+        expired += 1
+    if expired:
+        logger.info("%s data exports expired", expired, extra={"event": "data_export", "expired": expired})
+    return expired
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def expire_data_exports_task() -> int:
+    return expire_data_exports()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("profile/delete/", views.delete_account, name="delete"),
+    path("profile/data/", views.data_export, name="data_export"),
+    path("profile/data/<int:export_id>/download/", views.data_export_download, name="data_export_download"),
     path(
         "login/",
         auth_views.LoginView.as_view(

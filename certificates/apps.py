@@ -23,3 +23,9 @@ class CertificatesConfig(AppConfig):
         from .services import pseudonymise_person
 
         erasure.register(pseudonymise_person)
+
+        from accounts import data_export
+
+        from .data_export import export_certificates
+
+        data_export.register(export_certificates)

@@ -376,7 +376,7 @@ HALTUNG_BEAT_HEARTBEAT_MAX_AGE = int(env("HALTUNG_BEAT_HEARTBEAT_MAX_AGE", "300"
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "haltung-heartbeat": {"task": "haltung.heartbeat", "schedule": 60.0},
-    "accounts-expire-data-exports": {"task": "accounts.tasks.expire_data_exports_task", "schedule": 60 * 60},
+    "accounts-expire-data-exports": {"task": "accounts.services.expire_data_exports_task", "schedule": 60 * 60},
 }
 
 # Files (docs/decisions/0903): the file system by default; an S3-compatible bucket when several machines

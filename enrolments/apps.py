@@ -17,3 +17,9 @@ class EnrolmentsConfig(AppConfig):
         from .services.learning import forget_reflections
 
         erasure.register(forget_reflections)
+
+        from accounts import data_export
+
+        from .data_export import export_enrolments
+
+        data_export.register(export_enrolments)

@@ -25,3 +25,9 @@ class OrganizationsConfig(AppConfig):
         from .services import forget_memberships
 
         erasure.register(forget_memberships)
+
+        from accounts import data_export
+
+        from .data_export import export_organizations
+
+        data_export.register(export_organizations)

@@ -28,3 +28,9 @@ class QuizzesConfig(AppConfig):
         from .cohort_stats import register as register_cohort_stats  # the cohort dashboard and back office
 
         register_cohort_stats()
+
+        from accounts import data_export
+
+        from .data_export import export_quizzes
+
+        data_export.register(export_quizzes)
