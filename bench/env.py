@@ -74,6 +74,8 @@ def environment(**extra: str) -> dict[str, str]:
         # it is timed on its own (figures.item_analysis).
         QUIZZES_ANALYSIS_DELAY_SECONDS="3600",
         HALTUNG_BENCH_FLOOR="1",
+        # Production refuses to start without the operator's legal texts (docs/decisions/0900).
+        HALTUNG_LEGAL_DIR=str(ROOT / "tests" / "fixtures" / "legal"),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

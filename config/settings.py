@@ -243,9 +243,9 @@ LOGGING = {
         # WeasyPrint's font subsetting logs every table at INFO.
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
-        # One line per request and per task; DJANGO_ACCESS_LOG_LEVEL=WARNING silences them.
-        "haltung.request": {"level": env("DJANGO_ACCESS_LOG_LEVEL", "INFO")},
-        "haltung.task": {"level": env("DJANGO_ACCESS_LOG_LEVEL", "INFO")},
+        # One line per request and per task (INFO); DJANGO_ACCESS_LOG_LEVEL=WARNING silences them.
+        "haltung.request": {"level": env("DJANGO_ACCESS_LOG_LEVEL") or env("DJANGO_LOG_LEVEL", "INFO")},
+        "haltung.task": {"level": env("DJANGO_ACCESS_LOG_LEVEL") or env("DJANGO_LOG_LEVEL", "INFO")},
     },
 }
 # Celery keeps Django's logging instead of installing its own root handler.
@@ -289,7 +289,7 @@ HALTUNG_TRUST_X_FORWARDED_FOR = env_bool("HALTUNG_TRUST_X_FORWARDED_FOR", defaul
 HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS = int(env("HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS", "30"))
 # Chambers expect the EIV report within this many days after completion (cpd-rules 1.6).
 HALTUNG_REPORTING_DEADLINE_DAYS = int(env("HALTUNG_REPORTING_DEADLINE_DAYS", "8"))
-# The EIV API and the VNR passwords, as a JSON object {"<VNR>": "<password>"}; empty: no EIV pushes.
+# The EIV API's base URL; empty: no EIV pushes. VNR passwords are stored encrypted (HALTUNG_EIV_PASSWORD_KEYS).
 HALTUNG_EIV_BASE_URL = env("HALTUNG_EIV_BASE_URL")
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
