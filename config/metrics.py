@@ -71,7 +71,13 @@ def queue_length(queue: str) -> int | None:
     from kombu import Connection
 
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
-        return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+        try:
+            return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+        except connection.channel_errors as error:
+            # Redis deletes an empty list, so an idle queue "does not exist": nothing is waiting.
+            if "NOT_FOUND" in str(error):
+                return 0
+            raise
 
 
 def task_names() -> list[str]:

@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LEGAL_PAGES = ("legal:imprint", "legal:privacy", "legal:accessibility")
 
 # Fixtures of the certificates tests, reused by the certificate pages' browser tests.
 from tests.certificates.conftest import (  # noqa: E402, F401
@@ -76,6 +77,12 @@ class Scanner:
         ]
         Scanner.scanned.append(self.page.url)
         assert not problems, f"axe-core violations on {self.page.url}:\n" + "\n".join(problems)
+        if self.page.url.startswith("http"):
+            # Every page of the site links the Impressum, privacy notice and accessibility statement.
+            for legal in LEGAL_PAGES:
+                assert self.page.locator(f"footer a[href='{reverse(legal)}']").count() == 1, (
+                    f"{self.page.url}: the footer does not link {legal}"
+                )
         if name:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -22,7 +22,7 @@ def test_each_page_shows_the_operators_text_in_the_chosen_language(client, page)
     assert 'lang="de"' in german.content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse(f"legal:{page}"))
-    assert english.status_code == 200 and '<article class="prose" lang="en">' in english.content.decode()
+    assert english.status_code == 200 and '<article class="prose legal-text" lang="en">' in english.content.decode()
 
 
 def test_imprint_text_and_title(client):
@@ -61,7 +61,7 @@ def test_missing_language_falls_back_to_the_other(client, settings, tmp_path):
     settings.HALTUNG_LEGAL_DIR = tmp_path
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     content = client.get(reverse("legal:imprint")).content.decode()
-    assert "Nur deutsch." in content and '<article class="prose" lang="de">' in content
+    assert "Nur deutsch." in content and '<article class="prose legal-text" lang="de">' in content
 
 
 def test_development_shows_the_sample_with_a_notice(client, settings, tmp_path):
