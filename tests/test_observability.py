@@ -204,3 +204,39 @@ sentry_sdk.flush(5)
     assert "the render failed" in envelope
     assert "req-sentry-0001" in envelope and '"id":"7"' in envelope.replace(" ", "")
     assert "someone@example.org" not in envelope
+
+
+def test_metrics_sum_gunicorn_workers_in_multiprocess_mode(tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR set, /metrics reads every process's counts from that directory."""
+    script = """
+import django
+django.setup()
+from django.test import Client
+client = Client()
+for _ in range(2):
+    assert client.get("/healthz").status_code == 200
+import os
+token = os.environ["HALTUNG_METRICS_TOKEN"]
+body = client.get("/metrics", headers={"Authorization": "Bearer " + token}).content.decode()
+print(body)
+"""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "true",
+        "HALTUNG_DATA_DIR": str(tmp_path / "data"),
+        "HALTUNG_METRICS_TOKEN": TOKEN,
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+    }
+    (tmp_path / "prometheus").mkdir()
+    migrate = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'haltung_http_requests_total{method="GET",status="200",view="healthz"} 2.0' in result.stdout
+    assert list((tmp_path / "prometheus").glob("counter_*.db")), "the counts were not written to the directory"
