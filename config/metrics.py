@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
@@ -151,6 +152,7 @@ class _ProcessMetrics(Collector):
         yield from REGISTRY.collect()
 
 
+@login_not_required  # Prometheus authenticates with the bearer token, not a session
 def metrics(request: HttpRequest) -> HttpResponse:
     """The scrape endpoint; without ``HALTUNG_METRICS_TOKEN`` it does not exist (404)."""
     token = settings.HALTUNG_METRICS_TOKEN

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -5,6 +6,7 @@ from django.utils import translation
 from .texts import PAGES, load
 
 
+@login_not_required
 def page(request: HttpRequest, page: str) -> HttpResponse:
     text = load(page, translation.get_language() or "de")
     if text is None:

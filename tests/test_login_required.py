@@ -20,12 +20,17 @@ PUBLIC = [
     ("accounts:login", []),
     ("accounts:password_reset", []),
     ("healthz", []),
+    ("legal:imprint", []),
+    ("legal:privacy", []),
+    ("legal:accessibility", []),
 ]
 PRIVATE = [
     ("certificates:dashboard", []),
     ("certificates:transcript", []),
     ("accounts:profile", []),
     ("organizations:index", []),
+    ("accounts:data_export", []),
+    ("accounts:data_export_download", [1]),
 ]
 
 
@@ -49,3 +54,9 @@ def test_the_language_switch_works_signed_out(client):
 def test_other_pages_send_a_signed_out_visitor_to_log_in(client, name, args):
     response = client.get(reverse(name, args=args))
     assert response.status_code == 302 and "/login" in response["Location"], name
+
+
+def test_metrics_answer_the_token_not_a_session(client, settings):
+    """Prometheus has no session: /metrics asks for its bearer token (401), never for a log-in."""
+    settings.HALTUNG_METRICS_TOKEN = "a-token-for-the-login-test"
+    assert client.get(reverse("metrics")).status_code == 401
