@@ -1,5 +1,6 @@
 """The learner journey on PostgreSQL with the certificate PDF rendered by a real Celery worker."""
 
+import os
 import time
 
 import pytest
@@ -8,6 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate
+from config.celery import heartbeat_task
+from config.metrics import HEARTBEAT_KEY, TASK_COUNTER_PREFIX
 from enrolments.models import Enrollment
 from quizzes.models import Attempt
 from tests.conftest import answer_all, complete_all_steps
@@ -64,8 +67,38 @@ def test_worker_renders_the_certificate(celery_worker, version, learner, tmp_pat
     assert verify.status_code == 200
 
 
-def test_health_reports_both_services(client, celery_worker):
-    """/healthz answers 200 with PostgreSQL and Redis both up."""
+@pytest.fixture
+def shared_cache(monkeypatch, settings):
+    """The test and the worker share one Redis cache, as web and worker processes do in production."""
+    monkeypatch.setenv("REDIS_URL", os.environ.get("CELERY_BROKER_URL", ""))
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+    from django.core.cache import cache
+
+    keys = [HEARTBEAT_KEY, f"{TASK_COUNTER_PREFIX}:haltung.heartbeat:success"]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
+
+
+def test_health_reports_every_service_and_the_workers_heartbeat(client, shared_cache, celery_worker, settings):
+    """/healthz: PostgreSQL, Redis, cache and storage answer; beat is down until a worker ran its heartbeat,
+    then up; the worker's task counts reach /metrics through the shared cache."""
     response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.status_code == 503
+    assert response.json()["beat"] == "error: no heartbeat yet"
+
+    heartbeat_task.delay()  # what beat queues every minute; the worker process runs it
+    wait_for(lambda: client.get(reverse("healthz")).status_code == 200, what="the worker's heartbeat")
+    assert client.get(reverse("healthz")).json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "cache": "ok",
+        "storage": "ok",
+        "beat": "ok",
+    }
+    settings.HALTUNG_METRICS_TOKEN = "service-lane-token-0123"
+    metrics = client.get(reverse("metrics"), headers={"Authorization": "Bearer service-lane-token-0123"})
+    assert 'haltung_celery_tasks_total{outcome="success",task="haltung.heartbeat"} 1.0' in metrics.content.decode()
