@@ -73,11 +73,18 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a field of the row")
+    return field
+
+
 def record(instance: models.Model, fields: Iterable[str], **extra: Any) -> dict[str, Any]:
     """The named fields of a row (foreign keys as ids, file fields as their stored name) plus extras."""
     values: dict[str, Any] = {}
     for name in fields:
-        model_field = instance._meta.get_field(name)
+        model_field = _field(type(instance), name)
         value = getattr(instance, model_field.attname)
         values[name] = value.name if isinstance(value, models.fields.files.FieldFile) else value
     values.update(extra)
@@ -86,7 +93,7 @@ def record(instance: models.Model, fields: Iterable[str], **extra: Any) -> dict[
 
 def labels(model: type[models.Model], fields: Iterable[str], **extra: str | Promise) -> dict[str, str | Promise]:
     """Readable column names: the fields' translated verbose names, plus labels for extras."""
-    return {**{name: model._meta.get_field(name).verbose_name for name in fields}, **extra}
+    return {**{name: _field(model, name).verbose_name for name in fields}, **extra}
 
 
 def profile_section(user: Any) -> list[Section]:

@@ -53,7 +53,7 @@ def export_certificates(user: Any) -> list[Section]:
             files.append(ExportFile(pdf, storage_name=certificate.pdf.name))
         if credential:
             files.append(ExportFile(credential, content=json.dumps(certificate.credential, indent=2).encode()))
-        superseded_by = certificate.superseded_by.code if certificate.superseded_by_id else None
+        superseded_by = certificate.superseded_by.code if certificate.superseded_by else None
         rows.append(
             record(certificate, CERTIFICATE_FIELDS, pdf=pdf, credential=credential, superseded_by=superseded_by)
         )

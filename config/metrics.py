@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -72,8 +73,9 @@ def queue_length(queue: str) -> int | None:
     from kombu import Connection
 
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+        channel: Any = connection.default_channel  # kombu's channel types do not declare queue_declare
         try:
-            return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+            return int(channel.queue_declare(queue=queue, passive=True).message_count)
         except connection.channel_errors as error:
             # Redis deletes an empty list, so an idle queue "does not exist": nothing is waiting.
             if "NOT_FOUND" in str(error):

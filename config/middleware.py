@@ -42,7 +42,6 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         request_id = new_request_id(request.headers.get("X-Request-ID"))
-        request.request_id = request_id
         request_token = request_id_var.set(request_id)
         user_token = user_id_var.set(None)
         try:

@@ -6,18 +6,21 @@ name and address, of cookies, and of request bodies and query strings (a form ma
 the user's numeric id and the request id, the same keys the logs use.
 """
 
-from typing import Any
+import logging
+from typing import Any, cast
 
 import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.types import Event, Hint
 
 _USER_KEYS_KEPT = {"id"}
 
 
-def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+def scrub(sentry_event: Event, hint: Hint | None = None) -> Event:
     """Drop everything that could name a person; keep ids."""
+    event = cast(dict[str, Any], sentry_event)
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {key: value for key, value in user.items() if key in _USER_KEYS_KEPT}
@@ -36,7 +39,7 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
         event.setdefault("tags", {})["request_id"] = request_id_var.get()
     if user_id_var.get() is not None and not event.get("user"):
         event["user"] = {"id": str(user_id_var.get())}
-    return event
+    return sentry_event
 
 
 def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float) -> None:
@@ -49,7 +52,7 @@ def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float) -> Non
             DjangoIntegration(),
             CeleryIntegration(),
             # Errors logged with logger.exception() become events; other log lines stay breadcrumbs.
-            LoggingIntegration(event_level="ERROR"),
+            LoggingIntegration(event_level=logging.ERROR),
         ],
         before_send=scrub,
         max_request_body_size="never",

@@ -9,6 +9,7 @@ e-mail and eager Celery, so ``make run`` needs no other service. Production sets
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -165,7 +166,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("HALTUNG_MEDIA_ROOT") or DATA_DIR / "media")
 # Media is private (certificate PDFs); it is served through views that check access, never by URL.
 MEDIA_URL = "/media/"
-STORAGES = {
+# Values differ in type once OPERATIONS below sets S3 options.
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -48,9 +48,9 @@ def export_enrolments(user: Any) -> list[Section]:
                     id=e.pk,
                     course=titles[e.pk],
                     course_version=e.course_version.number,
-                    accreditation=e.accreditation.body if e.accreditation_id else None,
-                    organization=e.organization.name if e.organization_id else None,
-                    cohort=e.cohort.name if e.cohort_id else None,
+                    accreditation=e.accreditation.body if e.accreditation else None,
+                    organization=e.organization.name if e.organization else None,
+                    cohort=e.cohort.name if e.cohort else None,
                 )
                 for e in enrollments
             ],

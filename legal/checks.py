@@ -14,7 +14,7 @@ TAG = "haltung"
 def check_legal_texts(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if settings.DEBUG:
         return []
-    errors = []
+    errors: list[Error] = []
     for page in PAGES:
         for language, _name in settings.LANGUAGES:
             errors.extend(
