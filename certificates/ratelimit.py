@@ -1,6 +1,7 @@
 """
 A fixed-window request limit per client, counted in Django's cache (Redis in production, so all web
-processes share the count). It protects the public verification pages from code enumeration.
+processes share the count). It protects the public verification pages from code enumeration. Clients are
+counted by ``accounts.clientip.client_key`` (trusted proxies, IPv6 by /64), like every other limit.
 """
 
 import time
@@ -13,14 +14,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-
-def client_key(request: HttpRequest) -> str:
-    if settings.HALTUNG_TRUST_X_FORWARDED_FOR:
-        # Only behind a proxy that overwrites the header; otherwise clients could pick their own key.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+from accounts.clientip import client_key
 
 
 def hit(scope: str, client: str, *, limit: int, window: int) -> int | None:

@@ -255,6 +255,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # HALTUNG
 # ------------------------------------------------------------------------------
+# Rate limits behind a proxy (docs/decisions/0703): how many proxies of our own stand in front of gunicorn and
+# append to X-Forwarded-For. 0 (the default) ignores the header; 1 behind one TLS proxy. Every limiter
+# (sign-in, reset, registration, verification) counts clients through accounts.clientip with this number.
+# HALTUNG_TRUST_X_FORWARDED_FOR=true, the older switch, means one proxy.
+HALTUNG_TRUSTED_PROXY_COUNT = int(
+    env("HALTUNG_TRUSTED_PROXY_COUNT") or (1 if env_bool("HALTUNG_TRUST_X_FORWARDED_FOR", default=False) else 0)
+)
+# IPv6 clients are counted per network of this prefix length: a home or a server usually holds a whole /64.
+HALTUNG_RATE_LIMIT_IPV6_PREFIX = int(env("HALTUNG_RATE_LIMIT_IPV6_PREFIX", "64"))
 # Default pass mark when a course version has no accreditation (percent).
 HALTUNG_DEFAULT_PASS_MARK = 70
 # How long participant lists, results and evaluations are kept (years).
@@ -285,8 +294,6 @@ HALTUNG_ERASURE_KEY = env("HALTUNG_ERASURE_KEY") or SECRET_KEY
 # Public verification: requests per client and window (seconds), counted in the cache.
 HALTUNG_VERIFY_RATE_LIMIT = int(env("HALTUNG_VERIFY_RATE_LIMIT", "60"))
 HALTUNG_VERIFY_RATE_WINDOW = int(env("HALTUNG_VERIFY_RATE_WINDOW", "60"))
-# Count clients by the last X-Forwarded-For entry; only behind a proxy that sets it.
-HALTUNG_TRUST_X_FORWARDED_FOR = env_bool("HALTUNG_TRUST_X_FORWARDED_FOR", default=False)
 # Days before expiry at which learners are reminded (daily beat task).
 HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS = int(env("HALTUNG_CERTIFICATE_EXPIRY_REMINDER_DAYS", "30"))
 # Chambers expect the EIV report within this many days after completion (cpd-rules 1.6).
