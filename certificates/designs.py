@@ -23,6 +23,11 @@ class Design:
     def file_digest(self) -> str:
         return hashlib.sha256((TEMPLATE_DIR / self.template).read_bytes()).hexdigest()
 
+    def inline_styles(self) -> list[str]:
+        """The text of the design's ``<style>`` blocks, which the Content-Security-Policy allows by hash."""
+        text = (TEMPLATE_DIR / self.template).read_text()
+        return [part.split("</style>", 1)[0] for part in text.split("<style>")[1:]]
+
 
 DESIGNS = {
     design.key: design

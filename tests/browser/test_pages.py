@@ -83,3 +83,16 @@ def test_verifier_sees_valid_superseded_and_revoked(page, axe, certificate, lear
     page.reload()
     assert "Ausgestellt in einem Fehler" in page.locator("main").inner_text()
     axe("verify-revoked")
+
+
+def test_csp_violations_fail_the_suite(browser, live_server):
+    """The watcher reports an inline script the page's policy blocks, so a violation cannot pass unnoticed."""
+    from tests.browser.conftest import open_page
+
+    context, page = open_page(browser, live_server, locale="en-GB")
+    page.goto(reverse("courses:catalogue"))
+    with page.expect_console_message(lambda message: "CSP violation" in message.text):
+        page.evaluate("() => document.body.append(Object.assign(document.createElement('script'), {textContent: '1'}))")
+    problems = list(page.security_problems)
+    context.close()
+    assert any("script-src" in problem for problem in problems), problems

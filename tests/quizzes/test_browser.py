@@ -17,7 +17,7 @@ from enrolments.models import Enrollment
 from organizations.models import Membership, Organization
 from quizzes import services
 from quizzes.models import Accommodation, Assessment, Attempt, AttemptItem
-from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, Scanner
+from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, Scanner, watch_security
 from tests.quizzes.conftest import add_bank, assessment_of, set_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,8 +44,10 @@ def in_browser(live_server, scenario) -> None:
                 context = browser.new_context(base_url=live_server.url, locale="de-DE")
                 page = context.new_page()
                 page.set_default_timeout(15_000)
+                problems = watch_security(page, live_server.url)
                 try:
                     scenario(page, Scanner(page))
+                    assert not problems, "CSP violations or script errors:\n" + "\n".join(problems)
                 finally:
                     # Close the scenario's database connection here: after Playwright's exit the thread runs in
                     # another context (greenlet), which would not see it.
