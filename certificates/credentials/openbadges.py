@@ -1,11 +1,13 @@
 """Build the Open Badges 3.0 credential of a certificate from its frozen facts only."""
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 from ..models import Certificate
 from .jsonld import OB_V3, VC_V2
@@ -38,12 +40,16 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
         }
     ]
     if certificate.participant_efn:
+        # The credential is public (anyone with the code fetches it): the EFN goes in as a salted hash, which
+        # the holder can prove by showing EFN and salt, and nobody can read back (docs/decisions/0704).
+        salt = salted_hmac("certificates.credential.efn-salt", certificate.code).hexdigest()[:32]
         identifiers.append(
             {
                 "type": "IdentityObject",
-                "identityHash": certificate.participant_efn,
+                "identityHash": "sha256$" + hashlib.sha256((certificate.participant_efn + salt).encode()).hexdigest(),
                 "identityType": "ext:EFN",
-                "hashed": False,
+                "hashed": True,
+                "salt": salt,
             }
         )
     achievement: dict[str, Any] = {
@@ -60,15 +66,13 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
         "identifier": identifiers,
         "achievement": achievement,
         "activityEndDate": _instant(certificate.completed_at),
-        "result": [{"type": ["Result"], "value": f"{certificate.result_percent:.0f} %", "status": "Completed"}],
+        "result": [{"type": ["Result"], "status": "Completed"}],
     }
     if certificate.points is not None:
         achievement["creditsAvailable"] = _number(certificate.points)
         subject["creditsEarned"] = _number(certificate.points)
     if certificate.vnr:
         achievement["humanCode"] = certificate.vnr
-    if certificate.participant_licence:
-        subject["licenseNumber"] = certificate.participant_licence
     credential: dict[str, Any] = {
         "@context": [VC_V2, OB_V3],
         "id": certificate.credential_id,

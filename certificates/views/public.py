@@ -16,7 +16,7 @@ from ..forms import NameCheckForm
 from ..models import Certificate, StatusList
 from ..ratelimit import rate_limited
 from ..services.lifecycle import name_digest
-from ..verification import public_facts, status_list_facts
+from ..verification import public_facts, sees_personal_facts, status_list_facts
 
 
 def _lookup(code: str) -> tuple[str, Certificate | None]:
@@ -50,6 +50,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "certificate": certificate,
         "status": certificate.public_status(),
         "status_list": status_list_facts(certificate),
+        "personal": sees_personal_facts(request.user, certificate),
     }
     if certificate.pseudonymised_at:
         # The name was erased on request; a verifier can still check the name on the paper.
@@ -68,7 +69,8 @@ def verify_json(request: HttpRequest, code: str) -> HttpResponse:
     _formatted, certificate = _lookup(code)
     if certificate is None:
         return JsonResponse({"error": "unknown", "message": _("No certificate has this code.")}, status=404)
-    return JsonResponse(public_facts(certificate), json_dumps_params={"ensure_ascii": False})
+    facts = public_facts(certificate, personal=sees_personal_facts(request.user, certificate))
+    return JsonResponse(facts, json_dumps_params={"ensure_ascii": False})
 
 
 @login_not_required
