@@ -1,13 +1,14 @@
 from typing import Any
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
-from .validators import normalize_efn
+from .validators import normalize_efn, validate_efn
 
 
 class EfnFieldMixin:
@@ -29,53 +30,6 @@ class EfnFieldMixin:
         return normalize_efn(self.cleaned_data.get("efn", ""))
 
 
-class RegistrationForm(EfnFieldMixin, forms.ModelForm):
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password (again)"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    class Meta:
-        model = User
-        fields = ["name", "email", "efn", "licence_number", "language"]
-        widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "efn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        }
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address exists already. Log in or reset your password."),
-                code="email_taken",
-            )
-        return email
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", forms.ValidationError(_("The two passwords differ."), code="mismatch"))
-        if p2:
-            # The validators compare the password with the person's name and address (similarity check).
-            candidate = User(email=cleaned.get("email") or "", name=cleaned.get("name") or "")
-            try:
-                password_validation.validate_password(p2, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
-
-
 class ProfileForm(EfnFieldMixin, forms.ModelForm):
     class Meta:
         model = User
@@ -89,3 +43,35 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class SignupForm(AllauthSignupForm):
+    """Registration through django-allauth, with the fields a certificate needs.
+
+    allauth checks the address (an existing one is not revealed: its owner gets an e-mail instead), the
+    passwords with our validators and the rate limit; the adapter copies these fields onto the user.
+    """
+
+    name = User._meta.get_field("name").formfield(widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    efn = forms.CharField(
+        label=User._meta.get_field("efn").verbose_name,
+        required=False,
+        max_length=24,
+        help_text=User._meta.get_field("efn").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    licence_number = User._meta.get_field("licence_number").formfield()
+    language = User._meta.get_field("language").formfield()
+    field_order = ["name", "email", "efn", "licence_number", "language", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()
+        self.fields["email"].label = _("E-mail address")
+        self.order_fields(self.field_order)
+
+    def clean_efn(self) -> str:
+        efn = normalize_efn(self.cleaned_data.get("efn", ""))
+        if efn:
+            validate_efn(efn)
+        return efn

@@ -174,3 +174,44 @@ class DataExport(models.Model):
         if self.status != self.Status.READY or not self.file or self.expires_at is None:
             return False
         return self.expires_at > (now or timezone.now())
+
+
+class SignInEvent(models.Model):
+    """One event of an account's sign-in security: log-ins, failures, lockouts, second-factor changes."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Wrong password")
+        LOCKED_OUT = "locked_out", _("Log-in refused: too many failed attempts")
+        LOGOUT = "logout", _("Logged out")
+        IDLE_TIMEOUT = "idle_timeout", _("Logged out after inactivity")
+        SECOND_FACTOR_ADDED = "2fa_added", _("Second factor set up")
+        SECOND_FACTOR_REMOVED = "2fa_removed", _("Second factor removed")
+        RECOVERY_CODES_RESET = "2fa_codes_reset", _("New recovery codes")
+        SECOND_FACTOR_USED = "2fa_used", _("Second factor confirmed")
+        REAUTHENTICATED = "reauthenticated", _("Password or code confirmed again")
+        PASSWORD_RESET = "password_reset", _("Password set by e-mail link")
+        EMAIL_CONFIRMED = "email_confirmed", _("E-mail address confirmed")
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sign_in_events",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    ip = models.CharField(_("client address"), max_length=64, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="signinevent_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.user_id or '-'}"

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.http import HttpRequest
 
 from config.tasks import enqueue_on_commit
 
@@ -38,6 +39,26 @@ def register_user(
     user.full_clean()
     user.save()
     return user
+
+
+def confirm_email(user: User, *, request: HttpRequest | None = None) -> None:
+    """The person proved they read mail at the account's address (an e-mailed link); lift a log-in lockout."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+    )
+    if request is not None:
+        get_adapter()._delete_login_attempts_cached_email(request, email=user.email)
+
+
+def email_verified(user: User) -> bool:
+    """Whether the account's address has been confirmed by its owner."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,15 @@ def erase_account(user: User, *, by: Any) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     for hook in ERASURE_HOOKS:
         hook(user, by=by)
+    # The sign-in records keep what happened, not who from where; addresses and authenticators go.
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from .models import SignInEvent
+
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    SignInEvent.objects.filter(user=user).update(ip="", user_agent="", detail={})
     user.name = "—"
     user.email = f"erased-{user.pk}@invalid.example"
     user.efn = ""

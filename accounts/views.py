@@ -1,37 +1,21 @@
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import services
-from .forms import ProfileForm, RegistrationForm
+from . import security, services
+from .forms import ProfileForm
 from .http import AuthenticatedRequest
-from .models import DataExport
+from .models import DataExport, SignInEvent
 
-
-@login_not_required
-def register(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("certificates:dashboard")
-    form = RegistrationForm(request.POST or None, initial={"language": translation.get_language()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.register_user(
-            email=data["email"],
-            name=data["name"],
-            password=data["password1"],
-            efn=data["efn"],
-            licence_number=data["licence_number"],
-            language=data["language"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.name})
-        return redirect("courses:catalogue")
-    return render(request, "accounts/register.html", {"form": form})
+RECENT_EVENTS = 10
 
 
 @login_required
@@ -41,10 +25,31 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    events = SignInEvent.objects.filter(user=request.user)[:RECENT_EVENTS]
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "events": events,
+            "has_second_factor": security.user_has_second_factor(request.user),
+            "needs_second_factor": security.requires_second_factor(request.user),
+        },
+    )
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """Django's reset link (welcome e-mails): the new password also confirms the address and lifts a lockout."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        services.confirm_email(self.user, request=self.request)
+        security.record(self.request, SignInEvent.Kind.PASSWORD_RESET, user=self.user)
+        return response
 
 
 @login_required
+@reauthentication_required
 def delete_account(request: AuthenticatedRequest) -> HttpResponse:
     """Erase the account after the password is confirmed; certificates stay verifiable under a pseudonym."""
     error = ""

@@ -74,7 +74,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
 ]
-THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5"]
+THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "allauth", "allauth.account", "allauth.mfa"]
 LOCAL_APPS = ["accounts", "organizations", "courses", "enrolments", "quizzes", "certificates"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -149,6 +152,10 @@ else:
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "certificates:dashboard"
 LOGOUT_REDIRECT_URL = "courses:catalogue"
@@ -158,6 +165,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# SIGN-IN SECURITY (django-allauth; docs/decisions/0701)
+# ------------------------------------------------------------------------------
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# An address is confirmed before its first sign-in; answers never tell whether an account exists.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Haltung] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Throttling: sliding windows in the cache, per client (accounts.clientip) and per account ("key").
+# login_failed: the 11th wrong password for one account within 15 minutes is refused, the right one too,
+# until the window passes or a password reset lifts it; 30 failures from one client (IPv6: one /64).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "30/15m/ip,10/15m/key",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+# Sensitive actions (EIV password, role changes, erasure, second-factor changes) need a password or code
+# entered within this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(env("HALTUNG_REAUTHENTICATION_SECONDS", "300"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Haltung"
+# A code of the previous or next 30-second period is accepted too (clocks drift); each code works once.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+# Sessions end after this long without a request, and after SESSION_COOKIE_AGE in any case.
+HALTUNG_SESSION_IDLE_MINUTES = int(env("HALTUNG_SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE", str(12 * 60 * 60)))
 
 # STATIC AND MEDIA
 # ------------------------------------------------------------------------------
@@ -292,6 +345,8 @@ HALTUNG_TRUSTED_PROXY_COUNT = int(
 )
 # IPv6 clients are counted per network of this prefix length: a home or a server usually holds a whole /64.
 HALTUNG_RATE_LIMIT_IPV6_PREFIX = int(env("HALTUNG_RATE_LIMIT_IPV6_PREFIX", "64"))
+ALLAUTH_TRUSTED_PROXY_COUNT = HALTUNG_TRUSTED_PROXY_COUNT
+ALLAUTH_RATE_LIMIT_IPV6_PREFIX = HALTUNG_RATE_LIMIT_IPV6_PREFIX
 # Default pass mark when a course version has no accreditation (percent).
 HALTUNG_DEFAULT_PASS_MARK = 70
 # How long participant lists, results and evaluations are kept (years).

@@ -1,5 +1,6 @@
 import os
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -7,6 +8,9 @@ from django.views.i18n import set_language
 
 from .health import healthz
 from .metrics import metrics
+
+# The admin has no log-in form of its own: it uses the throttled one with the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +20,9 @@ urlpatterns = [
     # The language switch works signed out too (LoginRequiredMiddleware guards everything else).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
+    # django-allauth's own pages (e-mail confirmation, second factor, re-authentication, reset from the link);
+    # where both define a path, Haltung's above wins.
+    path("accounts/", include("allauth.urls")),
     path("org/", include("organizations.urls")),
     path("", include("certificates.urls")),
     path("", include("quizzes.urls")),

@@ -21,6 +21,14 @@ class OrganizationsConfig(AppConfig):
             register_section(section)
 
         from accounts import erasure
+        from accounts.security import register_second_factor_rule
+
+        from .models import Membership
+
+        # Administrators sign in with a second factor (accounts.security; docs/decisions/0701).
+        register_second_factor_rule(
+            lambda user: Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists()
+        )
 
         from .services import forget_memberships
 

@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from accounts import security
 from accounts.http import AuthenticatedRequest
 
 from .models import Membership, Organization
@@ -76,11 +77,21 @@ def can_follow_cohort(user: Any, organization: Organization, *, tutor_ids: set[i
     return role == Membership.Role.ADMIN or (role == Membership.Role.TUTOR and user.pk in tutor_ids)
 
 
-def access_organization(user: Any, slug: str, predicate: Predicate) -> Organization:
-    """Load an organization by slug and authorize in one step; 'missing' and 'not yours' look alike."""
+def access_organization(user: Any, slug: str, predicate: Predicate, request: HttpRequest | None = None) -> Organization:
+    """Load an organization by slug and authorize in one step; 'missing' and 'not yours' look alike.
+
+    An administrator without a second factor gets no back-office page: the middleware sends them to set one
+    up (docs/decisions/0701). Views pass ``request`` so the session can tell; the role is already known.
+    """
     organization = get_object_or_404(Organization, slug=slug)
     if not predicate(user, organization):
         raise Http404
+    if (
+        request is not None
+        and role_in(user, organization) == Membership.Role.ADMIN
+        and not security.has_second_factor(request)
+    ):
+        raise security.SecondFactorRequired
     return organization
 
 
@@ -93,7 +104,7 @@ def organization_required(predicate: Predicate) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             organization_request = cast(OrganizationRequest, request)
-            organization_request.organization = access_organization(request.user, org_slug, predicate)
+            organization_request.organization = access_organization(request.user, org_slug, predicate, request)
             return view(organization_request, *args, **kwargs)
 
         return wrapped
@@ -110,6 +121,6 @@ class OrganizationRequiredMixin:
         slug = kwargs.pop("org_slug")
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        self.organization = access_organization(request.user, slug, self.organization_predicate)
+        self.organization = access_organization(request.user, slug, self.organization_predicate, request)
         cast(OrganizationRequest, request).organization = self.organization
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # the view it is mixed into has one

@@ -3,6 +3,7 @@ Back-office pages of an organization: overview, settings, members, invitations a
 plus the public page where an invited person accepts. Views authorize, bind a form, call one service.
 """
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
-from accounts.services import register_user
+from accounts.services import confirm_email, register_user
 
 from . import backoffice, services
 from .errors import OrganizationError
@@ -130,6 +131,7 @@ def invite(request: OrganizationRequest) -> HttpResponse:
 
 @require_POST
 @organization_required(can_manage)
+@reauthentication_required
 def change_role(request: OrganizationRequest, membership_id: int) -> HttpResponse:
     organization = request.organization
     membership = get_object_or_404(Membership.objects.for_organization(organization), pk=membership_id)
@@ -226,6 +228,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 language=invitation.organization.default_language,
             )
             services.accept_invitation(invitation, user=new_user)
+            confirm_email(new_user, request=request)  # the invitation reached this address
             login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
             return _welcome(request, invitation)
     context = {

@@ -21,10 +21,41 @@ def version(db) -> CourseVersion:
     return import_package(read_package(MINI_COURSE)).version
 
 
+# The authenticator-app secret of every test user that has a second factor (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def verified_user(email: str, name: str, password: str | None = "a-long-test-password", **extra) -> User:
+    """A user whose address is confirmed, as after following the e-mailed link."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email, password, name=name, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def with_second_factor(user: User) -> User:
+    """Give the user an authenticator app (TOTP_SECRET) and recovery codes, as organization admins must have."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    RecoveryCodes.activate(user)
+    return user
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's current code."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())  # [now - tolerance … now + tolerance]
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
 @pytest.fixture
 def make_user(db):
     def make(email: str = "learner@example.org", name: str = "Alex Beispiel", **extra) -> User:
-        return User.objects.create_user(email, "a-long-test-password", name=name, **extra)
+        return verified_user(email, name, **extra)
 
     return make
 

@@ -53,13 +53,20 @@ def register_data(**overrides):
     return data
 
 
+def confirm_link(message) -> str:
+    return next(word for word in message.body.split() if "/accounts/confirm-email/" in word)
+
+
 @pytest.mark.django_db
-def test_register_creates_account_and_logs_in(client):
-    """Registration stores the certificate name, lower-cases the e-mail and signs the user in."""
+def test_register_confirm_and_log_in(client):
+    """Registration stores the certificate name and a lower-cased e-mail; the e-mailed link confirms and logs in."""
     response = client.post(reverse("accounts:register"), register_data(efn=VALID_EFN[:5] + " " + VALID_EFN[5:]))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get()
     assert (user.email, user.name, user.efn) == ("maria@example.org", "Dr. Maria Muster-Özdemir", VALID_EFN)
+    assert client.get(reverse("certificates:dashboard")).status_code == 302, "not logged in before confirming"
+    link = confirm_link(mail.outbox[0])
+    assert client.post(link).status_code == 302
     assert client.get(reverse("certificates:dashboard")).status_code == 200
 
 
@@ -89,7 +96,7 @@ def test_register_with_bad_efn_shows_field_error(client):
 def test_login_by_email_and_logout(client, learner):
     """Users log in with their e-mail address."""
     response = client.post(
-        reverse("accounts:login"), {"username": "LEARNER@example.org", "password": "a-long-test-password"}
+        reverse("accounts:login"), {"login": "LEARNER@example.org", "password": "a-long-test-password"}
     )
     assert response.status_code == 302
     assert client.post(reverse("accounts:logout")).status_code == 302
@@ -101,17 +108,31 @@ def test_password_reset_sends_mail(client, learner):
     """The reset link goes out by e-mail (console backend by default)."""
     client.post(reverse("accounts:password_reset"), {"email": learner.email})
     assert len(mail.outbox) == 1
-    assert "/accounts/password-reset/" in mail.outbox[0].body
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent(settings):
-    """Running seed_demo twice leaves two demo accounts that can log in."""
+    """Running seed_demo twice leaves two demo accounts that can log in; the admin with the printed demo TOTP."""
+    from django.test import Client
+
+    from accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from tests.conftest import totp_code
+
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
     assert set(User.objects.values_list("email", flat=True)) == {"learner@example.org", "orgadmin@example.org"}
     assert User.objects.get(email="learner@example.org").check_password("haltung-demo")
+    client = Client()
+    login = {"login": "learner@example.org", "password": "haltung-demo"}
+    assert client.post(reverse("accounts:login"), login)["Location"] == reverse("certificates:dashboard")
+    admin = Client()
+    login = {"login": "orgadmin@example.org", "password": "haltung-demo"}
+    assert admin.post(reverse("accounts:login"), login)["Location"] == reverse("mfa_authenticate")
+    response = admin.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    assert response.status_code == 302
+    assert admin.get(reverse("organizations:overview", args=["demo-institut"])).status_code == 200
 
 
 @pytest.mark.django_db

@@ -59,6 +59,14 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
     page.fill("#id_password2", "a-long-test-password")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    axe("register-check-mail")
+    # The address is confirmed through the e-mailed link before the first log-in (and enrolment).
+    from django.core import mail
+
+    link = next(word for word in mail.outbox[-1].body.split() if "/accounts/confirm-email/" in word)
+    page.goto(link)
+    axe("register-confirm")
+    submit_by_keyboard(page, "main form button[type=submit]")
 
     page.goto(reverse("courses:course", args=["mini-course"]))
     axe("course")

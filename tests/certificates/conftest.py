@@ -9,7 +9,7 @@ from certificates.models import Signature
 from organizations.models import Membership, Organization
 from organizations.services import add_member
 from quizzes import services as quiz_services
-from tests.conftest import answer_all
+from tests.conftest import answer_all, with_second_factor
 
 VALID_EFN = "802761234567896"  # 15 digits, Luhn check digit correct
 BAD_EFN = "802761234567890"  # check digit wrong: the EIV refuses it
@@ -76,6 +76,8 @@ def member(make_user):
     def make(organization, role: str, email: str):
         user = make_user(email, f"{role.title()} Person", language="en")
         add_member(organization, user=user, role=role)
+        if role == Membership.Role.ADMIN:
+            with_second_factor(user)  # administrators must have one (docs/decisions/0701)
         client = Client()
         client.force_login(user)
         return user, client

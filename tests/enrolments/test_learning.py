@@ -18,7 +18,7 @@ from enrolments.evaluation import ITEMS
 from enrolments.models import EvaluationResponse, StepProgress
 from enrolments.services import learning as services
 from organizations.models import Membership, Organization
-from tests.conftest import MINI_COURSE, complete_all_steps
+from tests.conftest import MINI_COURSE, complete_all_steps, with_second_factor
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -101,7 +101,7 @@ def test_evaluation_results_for_staff_only(client, learner_client, ready_enrollm
     services.submit_evaluation(ready_enrollment, answers={key: 5 for key, _text in ITEMS})
     url = reverse("enrolments:evaluation_results", args=["mini-course"])
     assert learner_client.get(url).status_code == 404
-    client.force_login(make_user("staff@example.org", "Staff", is_staff=True, language="en"))
+    client.force_login(with_second_factor(make_user("staff@example.org", "Staff", is_staff=True, language="en")))
     page = client.get(url).content.decode()
     assert "1 evaluation" in page
 

@@ -12,6 +12,7 @@ from enrolments.models import Cohort
 from enrolments.services import cohorts as cohort_services
 from organizations.models import Membership, Organization
 from organizations.services import add_member
+from tests.conftest import with_second_factor
 
 ROLES = ["admin", "tutor", "learner", "outsider", "anonymous"]
 
@@ -75,6 +76,8 @@ def people(make_user, org_a, org_b) -> dict:
                 f"{role}@{organization.slug}.example.org", name=f"{role.title()} {organization.name}", language="en"
             )
             add_member(organization, user=user, role=role)
+            if role == Membership.Role.ADMIN:
+                with_second_factor(user)  # administrators must have one (docs/decisions/0701)
             result[organization.slug][role] = user
     result["outsider"] = make_user("outsider@example.org", name="Olga Outsider", language="en")
     return result

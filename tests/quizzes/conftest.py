@@ -10,6 +10,7 @@ from django.utils import timezone
 from organizations.models import Membership, Organization
 from quizzes import services
 from quizzes.models import Assessment, Attempt, AttemptItem, Item, Option
+from tests.conftest import with_second_factor
 
 
 def add_item(
@@ -108,6 +109,8 @@ def other_organization(db) -> Organization:
 def member_client(make_user, organization, role: str, email: str) -> Client:
     user = make_user(email, f"{role.title()} Person")
     Membership.objects.create(organization=organization, user=user, role=role)
+    if role == Membership.Role.ADMIN:
+        with_second_factor(user)  # administrators must have one (docs/decisions/0701)
     client = Client()
     client.force_login(user)
     return client
