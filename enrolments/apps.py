@@ -23,3 +23,9 @@ class EnrolmentsConfig(AppConfig):
         from .data_export import export_enrolments
 
         data_export.register(export_enrolments)
+
+        from organizations.services import register_accept_hook
+
+        from .services.imports import enrol_on_acceptance
+
+        register_accept_hook(enrol_on_acceptance)  # invited from an upload: enrolled on accepting (0705)

@@ -316,6 +316,9 @@ class EnrolmentImport(models.Model):
     error_count = models.PositiveIntegerField(_("errors found"), default=0)
     accounts_created = models.PositiveIntegerField(_("accounts created"), default=0)
     enrolled = models.PositiveIntegerField(_("learners enrolled"), default=0)
+    # People with an account who are not members: invited first, enrolled when they accept (decision 0705).
+    invited = models.PositiveIntegerField(_("invited to join first"), default=0)
+    invitation_ids = models.JSONField(_("invitations of this upload"), default=list, blank=True)
     skipped = models.PositiveIntegerField(_("rows already enrolled"), default=0)
     # Whom the welcome e-mails go to (only the learners this run enrolled).
     learner_ids = models.JSONField(_("learners enrolled by this upload"), default=list, blank=True)
@@ -334,3 +337,24 @@ class EnrolmentImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.cohort_id} ({self.status})"
+
+
+class CohortInvitation(models.Model):
+    """A cohort an organization invitation is for: the person is enrolled when they accept (decision 0705)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("cohort"))
+    invitation = models.ForeignKey(
+        "organizations.Invitation", on_delete=models.CASCADE, related_name="cohorts", verbose_name=_("invitation")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort invitation")
+        verbose_name_plural = _("cohort invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "invitation"], name="cohortinvitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id} → {self.cohort_id}"

@@ -198,6 +198,7 @@ class OrgAuditEvent(models.Model):
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
         ROLE_CHANGED = "role_changed", _("Role changed")
         MEMBER_REMOVED = "member_removed", _("Member removed")
+        MEMBER_LEFT = "member_left", _("Member left")
         ORGANIZATION_CHANGED = "organization_changed", _("Organization settings changed")
         COHORT_CREATED = "cohort_created", _("Cohort created")
         COHORT_CHANGED = "cohort_changed", _("Cohort changed")

@@ -4,7 +4,7 @@ Writes to organizations: memberships, roles, invitations and the organization's 
 Entry points are durable transactions that write an audit row and queue mail with ``on_commit``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +34,24 @@ def add_member(organization: Organization, *, user: Any, role: str = Membership.
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+def held_members(organization: Organization, *, user_ids: Iterable[int]) -> set[int]:
+    """Which of these users the organization holds: members with a confirmed address, or with an account the
+    organization created that waits for its first password (decision 0705). Others are invited, not enrolled.
+    """
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+    from django.db.models import F, Q
+
+    confirmed = Q(user__emailaddress__verified=True, user__emailaddress__email__iexact=F("user__email"))
+    waiting = Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX, user__last_login__isnull=True)
+    return set(
+        Membership.objects.for_organization(organization)
+        .filter(user_id__in=list(user_ids))
+        .filter(confirmed | waiting)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def ensure_learners(organization: Organization, *, user_ids: Iterable[int]) -> int:
@@ -243,7 +261,87 @@ def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
         object_repr=f"{user.name} <{user.email}>",
         after={"role": membership.role, "invitation": invitation.pk},
     )
+    for hook in ACCEPT_HOOKS:  # e.g. enrolments: the cohorts the invitation was for
+        hook(invitation, membership)
     return membership
+
+
+# What else an accepted invitation brings (higher apps register from ready(): enrolments adds cohorts).
+AcceptHook = Callable[[Invitation, Membership], None]
+ACCEPT_HOOKS: list[AcceptHook] = []
+
+
+def register_accept_hook(hook: AcceptHook) -> AcceptHook:
+    if hook not in ACCEPT_HOOKS:
+        ACCEPT_HOOKS.append(hook)
+    return hook
+
+
+def invite_many(organization: Organization, *, emails: list[str], by: Any) -> dict[str, Invitation]:
+    """Open (or renew) a learner invitation per address, for bulk enrolment; call inside its transaction.
+
+    Nobody becomes a member until they accept (docs/decisions/0705); the caller mails the links.
+    """
+    expires_at = timezone.now() + invitation_lifetime()
+    wanted = sorted({email.strip().lower() for email in emails})
+    found: dict[str, Invitation] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        open_rows = Invitation.objects.for_organization(organization).filter(
+            email__in=chunk, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        open_rows.update(expires_at=expires_at)
+        found.update({invitation.email: invitation for invitation in open_rows})
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                organization=organization,
+                email=email,
+                role=Membership.Role.LEARNER,
+                invited_by=by,
+                expires_at=expires_at,
+            )
+            for email in wanted
+            if email not in found
+        ],
+        batch_size=1000,
+    )
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found.update(
+            {
+                invitation.email: invitation
+                for invitation in Invitation.objects.for_organization(organization).filter(
+                    email__in=chunk, accepted_at__isnull=True, revoked_at__isnull=True
+                )
+            }
+        )
+    return found
+
+
+@transaction.atomic(durable=True)
+def leave_organization(membership: Membership, *, by: Any) -> None:
+    """The member ends their own membership (the last administrator cannot).
+
+    The organization keeps what it must keep for reporting: enrolments in its cohorts, their results and
+    certificates stay records it reports on; it can no longer enrol the person without a new invitation.
+    """
+    membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    if membership.user_id != getattr(by, "pk", None):
+        raise OrganizationError(_("Only the member can leave."), code="not_yours")
+    if _last_admin(membership):
+        raise OrganizationError(
+            _("You are the last administrator; make someone else an administrator first."), code="last_admin"
+        )
+    audit.record(
+        membership.organization,
+        actor=by,
+        action=OrgAuditEvent.Action.MEMBER_LEFT,
+        target=membership,
+        object_repr=f"{membership.user.name} <{membership.user.email}>",
+        before={"user": membership.user_id, "role": membership.role},
+    )
+    membership.delete()
 
 
 @transaction.atomic(durable=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     # A signed token always holds a ":", which no organization slug can, so the two never collide.
     re_path(r"^invitations/(?P<token>[^/]*:[^/]*)/$", views.accept, name="accept"),
+    path("memberships/<int:membership_id>/leave/", views.leave, name="leave"),
     path("<slug:org_slug>/", views.overview, name="overview"),
     path("<slug:org_slug>/settings/", views.settings_view, name="settings"),
     path("<slug:org_slug>/members/", views.members, name="members"),

@@ -38,11 +38,24 @@ PAGE_SIZE = 50
 
 @login_required
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    """The organizations whose back office this user may open."""
-    organizations = Organization.objects.filter(
-        memberships__user=request.user, memberships__role__in=[Membership.Role.ADMIN, Membership.Role.TUTOR]
-    ).order_by("name")
-    return render(request, "organizations/index.html", {"organizations": organizations})
+    """The person's organizations: every membership with its role, the back offices they may open, and leaving."""
+    memberships = (
+        Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__name")
+    )
+    return render(request, "organizations/index.html", {"memberships": memberships})
+
+
+@require_POST
+@login_required
+def leave(request: AuthenticatedRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.filter(user=request.user), pk=membership_id)
+    try:
+        services.leave_organization(membership, by=request.user)
+    except OrganizationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have left %(organization)s.") % {"organization": membership.organization.name})
+    return redirect("organizations:index")
 
 
 @organization_required(can_use_backoffice)

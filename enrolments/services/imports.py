@@ -33,10 +33,10 @@ from config.tasks import enqueue_on_commit
 from courses.models import CourseVersion
 from courses.validity import refusal_outside_window
 from organizations import audit
-from organizations.models import OrgAuditEvent
-from organizations.services import ensure_learners
+from organizations.models import Invitation, Membership, OrgAuditEvent
+from organizations.services import ensure_learners, held_members, invitation_token, invite_many
 
-from ..models import Cohort, Enrollment, EnrolmentImport
+from ..models import Cohort, CohortInvitation, Enrollment, EnrolmentImport
 from ..uploads import CheckedRow, FileRefused, RowError, check_rows, read_file, too_large_message
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ class Plan:
     enrol_user_ids: list[int] = field(default_factory=list)
     attach_enrollment_ids: list[int] = field(default_factory=list)
     attach_user_ids: list[int] = field(default_factory=list)
+    # Accounts that are not this organization's members: invited first, never enrolled by the file.
+    invite: list[CheckedRow] = field(default_factory=list)
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -67,6 +69,7 @@ class Outcome:
     rows: int = 0
     accounts_created: int = 0
     enrolled: int = 0
+    invited: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     learner_ids: list[int] = field(default_factory=list)
@@ -100,7 +103,13 @@ def cohort_refusal(cohort: Cohort) -> str | None:
 
 
 def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = None) -> Plan:
-    """Decide per row: new account, enrol an account, take a self-enrolment into the cohort, or skip."""
+    """Decide per row: new account, enrol a member, take a member's own enrolment in, invite, or skip.
+
+    Consent at the organization boundary (decision 0705): only the organization's own members (with a
+    confirmed address, or an account it created that is waiting for its password) are enrolled by the file.
+    Anyone else with an account is invited to join first and enrolled on accepting, whatever their account
+    looks like; so no answer tells whether an address has an account, or anything another organization holds.
+    """
     result = Plan()
     by_email = {row.email: row for row in rows}
     users: dict[str, tuple[int, bool]] = {}
@@ -116,18 +125,34 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
         if progress:
             progress(10 + 20 * (start + len(chunk)) // max(1, len(emails)))
     user_ids = [pk for pk, _active in users.values()]
+    members: set[int] = set()
     enrollments: dict[int, Mapping[str, Any]] = {}
     for start in range(0, len(user_ids), CHUNK):
+        chunk_ids = user_ids[start : start + CHUNK]
+        members.update(held_members(cohort.organization, user_ids=chunk_ids))
         for values in Enrollment.objects.filter(
-            course_version_id=cohort.course_version_id, user_id__in=user_ids[start : start + CHUNK]
-        ).values("pk", "user_id", "cohort_id", "cohort__name", "accreditation_id", "status"):
+            course_version_id=cohort.course_version_id, user_id__in=chunk_ids
+        ).values(
+            "pk",
+            "user_id",
+            "cohort_id",
+            "cohort__name",
+            "cohort__organization_id",
+            "organization_id",
+            "accreditation_id",
+            "status",
+        ):
             enrollments[values["user_id"]] = values
     for row in rows:
         if row.email not in users:
             result.create.append(row)
             continue
         user_id, active = users[row.email]
+        if user_id not in members:
+            result.invite.append(row)
+            continue
         existing = enrollments.get(user_id)
+        ours = existing is not None and existing["organization_id"] in (None, cohort.organization_id)
         if not active:
             result.errors.append(
                 RowError(row.number, "email", _("the account of %(email)s is deactivated.") % {"email": row.email})
@@ -136,7 +161,7 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
             result.enrol_user_ids.append(user_id)
         elif existing["cohort_id"] == cohort.pk:
             result.skipped += 1
-        elif existing["cohort_id"] is not None:
+        elif existing["cohort_id"] is not None and existing["cohort__organization_id"] == cohort.organization_id:
             result.errors.append(
                 RowError(
                     row.number,
@@ -145,15 +170,21 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
                     % {"email": row.email, "cohort": existing["cohort__name"]},
                 )
             )
-        elif existing["status"] == Enrollment.Status.COMPLETED or existing["accreditation_id"] not in (
-            None,
-            cohort.accreditation_id,
+        elif (
+            not ours
+            or existing["cohort_id"] is not None
+            or existing["status"] == Enrollment.Status.COMPLETED
+            or existing["accreditation_id"] not in (None, cohort.accreditation_id)
         ):
+            # Another organization's enrolment is not ours to name, nor to take over.
             result.errors.append(
                 RowError(
                     row.number,
                     "email",
-                    _("%(email)s enrolled in this course on their own (completed, or under another accreditation).")
+                    _(
+                        "%(email)s is enrolled in this course already (completed, elsewhere, or under another "
+                        "accreditation)."
+                    )
                     % {"email": row.email},
                 )
             )
@@ -184,8 +215,14 @@ def _create_accounts(rows: list[CheckedRow]) -> list[int]:
     return [user.pk for user in created]
 
 
-def _write(cohort: Cohort, result: Plan, *, progress: Progress | None) -> tuple[list[int], int]:
+def _write(cohort: Cohort, result: Plan, *, by: Any, progress: Progress | None) -> tuple[list[int], int, list[int]]:
     new_user_ids = _create_accounts(result.create)
+    invitations = invite_many(cohort.organization, emails=[row.email for row in result.invite], by=by)
+    CohortInvitation.objects.bulk_create(
+        [CohortInvitation(cohort=cohort, invitation=invitation) for invitation in invitations.values()],
+        batch_size=CHUNK,
+        ignore_conflicts=True,
+    )
     if progress:
         progress(60)
     learner_ids = [*new_user_ids, *result.enrol_user_ids, *result.attach_user_ids]
@@ -211,7 +248,7 @@ def _write(cohort: Cohort, result: Plan, *, progress: Progress | None) -> tuple[
         Enrollment.objects.filter(pk__in=chunk, accreditation__isnull=True).update(
             accreditation_id=cohort.accreditation_id
         )
-    return learner_ids, len(new_user_ids)
+    return learner_ids, len(new_user_ids), sorted(invitation.pk for invitation in invitations.values())
 
 
 def enrol_rows(
@@ -236,11 +273,12 @@ def enrol_rows(
         result = plan(cohort, rows, progress=progress)
         if result.errors:
             raise ImportRefused(result.errors)
-        learner_ids, created = _write(cohort, result, progress=progress)
+        learner_ids, created, invitation_ids = _write(cohort, result, by=by, progress=progress)
         outcome = Outcome(
             rows=len(rows),
             accounts_created=created,
             enrolled=len(learner_ids),
+            invited=len(invitation_ids),
             skipped=result.skipped,
             learner_ids=learner_ids,
         )
@@ -260,6 +298,8 @@ def enrol_rows(
             progress=100,
             accounts_created=created,
             enrolled=len(learner_ids),
+            invited=len(invitation_ids),
+            invitation_ids=invitation_ids,
             skipped=result.skipped,
             learner_ids=learner_ids,
             finished_at=now,
@@ -273,8 +313,7 @@ def enrol_rows(
             after={
                 "file": filename,
                 "rows": len(rows),
-                "accounts_created": created,
-                "enrolled": len(learner_ids),
+                "enrolled_or_invited": len(learner_ids) + len(invitation_ids),
                 "already_enrolled": result.skipped,
             },
         )
@@ -428,6 +467,7 @@ def notify_outcome(import_id: int) -> str:
         run.save(update_fields=["notified_at"])
         if run.status == EnrolmentImport.Status.DONE and run.learners_mailed_at is None:
             _welcome_learners(run)
+            _invite_people(run)
     return "queued"
 
 
@@ -466,6 +506,68 @@ def _welcome_learners(run: EnrolmentImport) -> int:
         queued += mail.queue_many(mails)
     EnrolmentImport.objects.filter(pk=run.pk).update(learners_mailed_at=timezone.now())
     return queued
+
+
+def _invite_people(run: EnrolmentImport) -> int:
+    """One invitation mail per person the upload invited; the same text whether or not they have an account."""
+    cohort = run.cohort
+    mails = []
+    for invitation in Invitation.objects.filter(pk__in=run.invitation_ids).select_related("organization"):
+        mails.append(
+            mail.Mail(
+                key=f"invited:{run.pk}:{invitation.pk}",
+                template="enrolments/email/invited",
+                context={
+                    "organization": cohort.organization,
+                    "cohort": cohort,
+                    "link": settings.SITE_URL + reverse("organizations:accept", args=[invitation_token(invitation)]),
+                    "days": settings.ORGANIZATIONS_INVITATION_DAYS,
+                },
+                to=invitation.email,
+                language=cohort.organization.default_language,
+            )
+        )
+    return mail.queue_many(mails)
+
+
+def enrol_on_acceptance(invitation: Invitation, membership: Membership) -> None:
+    """Accept hook: enrol the person in the cohorts this invitation was for, where that is still possible.
+
+    An enrolment in the course the person already has stays theirs (another organization's is not taken); a
+    cohort that ended, is outside its accreditation's window or is full takes nobody.
+    """
+    user = membership.user
+    for pending in CohortInvitation.objects.filter(invitation=invitation, enrolled_at__isnull=True).select_related(
+        "cohort__course_version", "cohort__accreditation", "cohort__organization"
+    ):
+        cohort = pending.cohort
+        if cohort_refusal(cohort) or (
+            cohort.seats is not None and Enrollment.objects.filter(cohort=cohort).count() >= cohort.seats
+        ):
+            continue
+        existing = Enrollment.objects.filter(user=user, course_version_id=cohort.course_version_id).first()
+        if existing is None:
+            Enrollment.objects.create(
+                user=user,
+                course_version_id=cohort.course_version_id,
+                accreditation_id=cohort.accreditation_id,
+                organization_id=cohort.organization_id,
+                cohort=cohort,
+            )
+        elif (
+            existing.cohort_id is None
+            and existing.organization_id in (None, cohort.organization_id)
+            and existing.status != Enrollment.Status.COMPLETED
+            and existing.accreditation_id in (None, cohort.accreditation_id)
+        ):
+            # The person accepted: their own enrolment joins the cohort, progress and all.
+            existing.cohort, existing.organization_id = cohort, cohort.organization_id
+            existing.accreditation_id = existing.accreditation_id or cohort.accreditation_id
+            existing.save(update_fields=["cohort", "organization", "accreditation"])
+        else:
+            continue
+        pending.enrolled_at = timezone.now()
+        pending.save(update_fields=["enrolled_at"])
 
 
 # The tasks sit beside the services they call, so that the services can queue them without a cycle

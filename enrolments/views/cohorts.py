@@ -141,8 +141,11 @@ def cohort_enrol(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
         if result.ok:
             messages.success(
                 request,
-                _("%(enrolled)d learners enrolled (%(created)d new accounts); %(skipped)d were enrolled already.")
-                % {"enrolled": result.enrolled, "created": result.accounts_created, "skipped": result.skipped},
+                _(
+                    "%(done)d people enrolled or invited: your members are enrolled now, everyone else gets an "
+                    "e-mail and is enrolled on accepting it; %(skipped)d were enrolled already."
+                )
+                % {"done": result.enrolled + result.invited, "skipped": result.skipped},
             )
             return redirect("enrolments:cohort_enrol", org_slug=organization.slug, cohort_id=cohort.pk)
         outcome = result

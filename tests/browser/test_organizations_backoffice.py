@@ -67,7 +67,7 @@ def test_back_office_pages_pass_axe(page, people, org_a, cohort_a, tmp_path, set
     tab_to(page, "button[type=submit].btn-primary")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "3 learners enrolled" in page.content()
+    assert "3 people enrolled or invited" in page.content()
 
     # A queued import shows the progress bar (nothing runs it here, so it stays queued).
     queued = EnrolmentImport.objects.create(
@@ -142,7 +142,7 @@ def test_admin_journey(page, people, org_a, version, accreditation, tmp_path, se
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # The import page reports the finished task (a running one shows the progress bar, tested above).
-    assert "600 learners enrolled" in page.locator("[role=status]").inner_text()
+    assert "600 people enrolled or invited" in page.locator("[role=status]").inner_text()
     axe("org-import-done")
     assert cohort.enrollments.count() == 600
 

@@ -60,7 +60,7 @@ def test_institute_runs_a_cohort_and_another_institute_sees_nothing(
     run = EnrolmentImport.objects.latest("pk")
     progress = admin.get(reverse("enrolments:enrolment_import_progress", args=[slug, cohort.pk, run.pk])).json()
     assert progress == {"status": "done", "progress": 100, "finished": True}
-    assert "2000 learners enrolled" in admin.get(response["Location"]).content.decode()
+    assert "2000 people enrolled or invited" in admin.get(response["Location"]).content.decode()
     assert Enrollment.objects.filter(cohort=cohort).count() == 2000
 
     dashboard_url = reverse("enrolments:cohort", args=[slug, cohort.pk])
