@@ -157,7 +157,7 @@ def test_admin_without_second_factor_is_sent_to_set_one_up(organization):
     for url in (
         reverse("organizations:overview", args=[organization.slug]),
         reverse("organizations:members", args=[organization.slug]),
-        reverse("courses:cohorts", args=[organization.slug]),
+        reverse("enrolments:cohorts", args=[organization.slug]),
         reverse("certificates:org_certificates", args=[organization.slug]),
     ):
         response = client.get(url)
