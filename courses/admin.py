@@ -27,7 +27,7 @@ class CourseVersionInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["slug", "organization", "created_at"]
+    list_display = ["slug", "organization", "visibility", "created_at"]
     inlines = [CourseVersionInline]
 
 

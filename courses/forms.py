@@ -51,6 +51,7 @@ class AccreditationForm(forms.ModelForm):
             "max_attempts",
             "cooldown_hours",
             "reporting_channel",
+            "open_for_self_enrolment",
         ]
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -40,8 +40,30 @@ class CourseQuerySet(models.QuerySet["Course"]):
     def published(self) -> "CourseQuerySet":
         return self.filter(versions__status=CourseVersion.Status.PUBLISHED).distinct()
 
+    def visible_to(self, user: Any) -> "CourseQuerySet":
+        """Public courses, and organization-only ones for that organization's members and invitees (0706)."""
+        return self.filter(visible_to_q(user, prefix=""))
+
+
+def visible_to_q(user: Any, *, prefix: str) -> Q:
+    """The filter behind ``visible_to``, for a query that reaches the course through ``prefix`` ("course__")."""
+    public = Q(**{f"{prefix}visibility": Course.Visibility.PUBLIC}) | Q(**{f"{prefix}organization__isnull": True})
+    if not getattr(user, "is_authenticated", False):
+        return public
+    from organizations.models import Invitation, Membership
+
+    member = Membership.objects.filter(organization=models.OuterRef(f"{prefix}organization"), user=user)
+    invited = Invitation.objects.open().filter(
+        organization=models.OuterRef(f"{prefix}organization"), email__iexact=user.email
+    )
+    return public | Q(models.Exists(member)) | Q(models.Exists(invited))
+
 
 class Course(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: in the catalogue for everyone")
+        ORGANIZATION = "organization", _("Organization only: members and invitees")
+
     slug = models.SlugField(_("slug"), unique=True)
     organization = models.ForeignKey(
         Organization,
@@ -51,6 +73,16 @@ class Course(models.Model):
         related_name="courses",
         verbose_name=_("owning organization"),
         help_text=_("Empty for courses in the public catalogue."),
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.ORGANIZATION,
+        help_text=_(
+            "Organization-only courses are seen and taken only by the owner's members and invitees. A course "
+            "without an owning organization is always public."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -190,6 +222,12 @@ class Accreditation(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     is_default = models.BooleanField(_("default for self-enrolment"), default=False)
+    # The holder's consent that learners enrolling on their own get this accreditation (decision 0706).
+    open_for_self_enrolment = models.BooleanField(
+        _("open for self-enrolment"),
+        default=False,
+        help_text=_("Learners who enrol on their own get this accreditation (points and certificate wording)."),
+    )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"),
         null=True,

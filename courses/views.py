@@ -7,20 +7,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Course, CourseVersion, Principle
+from .models import Course, CourseVersion, Principle, visible_to_q
 from .packages import timing
 
 
 @login_not_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     # Only the cards' fields: the versions' package JSON and the modules' item banks are large (bench).
-    versions = CourseVersion.objects.current().filter(course__organization__isnull=True).for_catalogue()
+    # Public courses, and organization-only ones for the owner's members and invitees (decision 0706).
+    versions = CourseVersion.objects.current().filter(visible_to_q(request.user, prefix="course__")).for_catalogue()
     return render(request, "courses/catalogue.html", {"versions": versions})
 
 
 @login_not_required
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = get_object_or_404(Course, slug=slug)
+    course = get_object_or_404(Course.objects.visible_to(request.user), slug=slug)
     version = CourseVersion.objects.current().filter(course=course).with_outline().first()
     if version is None:
         raise Http404
@@ -43,7 +44,7 @@ def _dated(value: str | None) -> date | None:
 @login_not_required
 def course_info(request: HttpRequest, slug: str) -> HttpResponse:
     """What a scientific lead signs off and a chamber asks for, in one public page (decision 0504)."""
-    course = get_object_or_404(Course, slug=slug)
+    course = get_object_or_404(Course.objects.visible_to(request.user), slug=slug)
     version = CourseVersion.objects.current().filter(course=course).with_outline().first()
     if version is None:
         raise Http404

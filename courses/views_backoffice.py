@@ -1,5 +1,6 @@
 """Back-office pages of courses under ``/org/<slug>/``: the organization's accreditations."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -63,12 +64,15 @@ def _accreditation_form(request: OrganizationRequest, accreditation: Accreditati
     return render(request, "courses/backoffice/accreditation_form.html", context, status=400 if form.errors else 200)
 
 
+# The form holds the EIV password: a password or code entered in the last minutes is asked for (0701).
 @organization_required(can_manage)
+@reauthentication_required
 def accreditation_create(request: OrganizationRequest) -> HttpResponse:
     return _accreditation_form(request, None)
 
 
 @organization_required(can_manage)
+@reauthentication_required
 def accreditation_edit(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     accreditation = get_object_or_404(selectors.accreditations_for(request.organization), pk=accreditation_id)
     return _accreditation_form(request, accreditation)

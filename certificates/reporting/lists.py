@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,11 +27,13 @@ class Row:
     code: str
 
 
-def participant_rows(accreditation: Accreditation) -> list[Row]:
-    """Valid certificates of the accreditation, oldest completion first; one query."""
+def participant_rows(accreditation: Accreditation, *, cohorts: Any = None) -> list[Row]:
+    """Valid certificates of the accreditation (of these cohorts, for a tutor), oldest completion first; one query."""
+    certificates = Certificate.objects.for_accreditation(accreditation)
+    if cohorts is not None:
+        certificates = certificates.filter(enrollment__cohort__in=cohorts)
     certificates = (
-        Certificate.objects.for_accreditation(accreditation)
-        .filter(status=Certificate.Status.VALID)
+        certificates.filter(status=Certificate.Status.VALID)
         .order_by("completed_at", "pk")
         .only("participant_efn", "participant_name", "completed_at", "points", "result_percent", "pass_mark", "code")
     )

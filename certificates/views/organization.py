@@ -17,8 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import Accreditation, AccreditationSecret
-from organizations.models import Organization
-from organizations.permissions import OrganizationRequest, can_manage, can_view_reports, organization_required
+from enrolments.models import Cohort
+from organizations.models import Membership
+from organizations.permissions import (
+    OrganizationRequest,
+    can_manage,
+    can_view_reports,
+    organization_required,
+    role_in,
+)
 
 from .. import services
 from ..forms import CorrectionForm, RevokeForm
@@ -30,11 +37,26 @@ def _deadline_days() -> timedelta:
     return timedelta(days=settings.HALTUNG_REPORTING_DEADLINE_DAYS)
 
 
+def _followed(request: OrganizationRequest) -> QuerySet[Cohort] | None:
+    """The cohorts a tutor follows; None for an admin, who sees the whole organization (decision 0707)."""
+    role = role_in(request.user, request.organization)
+    if role == Membership.Role.ADMIN:
+        return None
+    return Cohort.objects.filter(organization=request.organization).followed_by(request.user, role=role)
+
+
+def _tutor_scope(request: OrganizationRequest, certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    followed = _followed(request)
+    return certificates if followed is None else certificates.filter(enrollment__cohort__in=followed)
+
+
 @login_required
 @organization_required(can_view_reports)
 def certificate_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
-    certificates = Certificate.objects.for_organization(organization).select_related("superseded_by")
+    certificates = _tutor_scope(
+        request, Certificate.objects.for_organization(organization).select_related("superseded_by")
+    )
     query = request.GET.get("q", "").strip()
     if query:
         certificates = certificates.filter(Q(code__icontains=query) | Q(participant_name__icontains=query))
@@ -107,10 +129,15 @@ def certificate_manage(request: OrganizationRequest, code: str) -> HttpResponse:
     )
 
 
-def _accreditations(organization: Organization) -> QuerySet[Accreditation]:
-    return Accreditation.objects.filter(course_version__course__organization=organization).select_related(
-        "course_version__course"
-    )
+def _accreditations(request: OrganizationRequest) -> QuerySet[Accreditation]:
+    """The organization's accreditations; for a tutor only those of the cohorts they follow."""
+    accreditations = Accreditation.objects.filter(
+        course_version__course__organization=request.organization
+    ).select_related("course_version__course")
+    followed = _followed(request)
+    if followed is not None:
+        accreditations = accreditations.filter(pk__in=followed.values("accreditation_id"))
+    return accreditations
 
 
 @login_required
@@ -130,7 +157,11 @@ def reports(request: OrganizationRequest) -> HttpResponse:
         Q(certificates__chamber_report__isnull=True)
         | ~Q(certificates__chamber_report__status=ParticipantReport.Status.REPORTED)
     )
-    accreditations = _accreditations(organization).annotate(
+    followed = _followed(request)
+    if followed is not None:  # a tutor counts the certificates of their own cohorts only
+        mine = Q(certificates__enrollment__cohort__in=followed)
+        valid, problem, unreported = valid & mine, problem & mine, unreported & mine
+    accreditations = _accreditations(request).annotate(
         participants=Count("certificates", filter=valid, distinct=True),
         reported=Count(
             "certificates", filter=valid & Q(certificates__chamber_report__status="reported"), distinct=True
@@ -148,12 +179,13 @@ def reports(request: OrganizationRequest) -> HttpResponse:
 @organization_required(can_view_reports)
 def report_detail(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     organization = request.organization
-    accreditation = get_object_or_404(_accreditations(organization), pk=accreditation_id)
-    certificates = (
+    accreditation = get_object_or_404(_accreditations(request), pk=accreditation_id)
+    certificates = _tutor_scope(
+        request,
         Certificate.objects.for_accreditation(accreditation)
         .filter(status=Certificate.Status.VALID)
         .select_related("chamber_report")
-        .order_by("completed_at", "pk")
+        .order_by("completed_at", "pk"),
     )
     now = timezone.now()
     rows = [(c, c.completed_at + _deadline_days(), getattr(c, "chamber_report", None)) for c in certificates]
@@ -178,8 +210,8 @@ def report_detail(request: OrganizationRequest, accreditation_id: int) -> HttpRe
 @organization_required(can_view_reports)
 def participant_export(request: OrganizationRequest, accreditation_id: int, fmt: str) -> HttpResponse:
     organization = request.organization
-    accreditation = get_object_or_404(_accreditations(organization), pk=accreditation_id)
-    rows = lists.participant_rows(accreditation)
+    accreditation = get_object_or_404(_accreditations(request), pk=accreditation_id)
+    rows = lists.participant_rows(accreditation, cohorts=_followed(request))
     name = f"participants-{accreditation.vnr or accreditation.pk}"
     if fmt == "csv":
         response = HttpResponse(lists.as_csv(rows), content_type="text/csv; charset=utf-8")
@@ -202,7 +234,7 @@ def participant_export(request: OrganizationRequest, accreditation_id: int, fmt:
 @organization_required(can_manage)
 def report_push(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     organization = request.organization
-    accreditation = get_object_or_404(_accreditations(organization), pk=accreditation_id)
+    accreditation = get_object_or_404(_accreditations(request), pk=accreditation_id)
     queued = services.request_reports(accreditation, by=request.user)
     messages.success(request, _("%(count)d participants queued for the EIV.") % {"count": len(queued)})
     return redirect("certificates:org_report", org_slug=organization.slug, accreditation_id=accreditation.pk)

@@ -89,6 +89,8 @@ def _create_accreditation(version: CourseVersion, profile: dict[str, Any]) -> No
         min_active_share=Decimal(str(profile["min_active_share"])),
         wording=profile.get("wording", {}),
         is_default=profile["default"],
+        # The package's default profile is the one self-enrolment may use; its holder can close it (0706).
+        open_for_self_enrolment=profile["default"],
     )
 
 

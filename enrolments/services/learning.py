@@ -24,7 +24,8 @@ def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | 
     if version.status != CourseVersion.Status.PUBLISHED:
         raise EnrolmentError(_("This course version is not open for enrolment."), code="not_published")
     if accreditation is None:
-        accreditation = version.accreditations.filter(is_default=True).first()
+        # Self-enrolment gets only an accreditation its holder opened for it (decision 0706); cohorts pass theirs.
+        accreditation = version.accreditations.filter(is_default=True, open_for_self_enrolment=True).first()
     if accreditation is not None:
         refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol")
         if refusal:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses import vignettes
-from courses.models import CourseVersion, Step
+from courses.models import Course, CourseVersion, Step
 
 from .. import panels, selectors
 from ..errors import EnrolmentError
@@ -24,7 +24,12 @@ from ..services import learning as services
 @login_required
 @require_POST
 def enroll(request: HttpRequest, slug: str) -> HttpResponse:
-    version = CourseVersion.objects.current().filter(course__slug=slug).first()
+    # An organization-only course answers 404 to everyone but the owner's members and invitees (0706).
+    version = (
+        CourseVersion.objects.current()
+        .filter(course__slug=slug, course__in=Course.objects.visible_to(request.user))
+        .first()
+    )
     if version is None:
         raise Http404
     try:

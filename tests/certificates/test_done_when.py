@@ -22,6 +22,9 @@ def test_pass_scan_correct_revoke_and_verify_offline(
     org_version, organization, learner, learner_client, member, signature, tmp_path, django_capture_on_commit_callbacks
 ):
     """Pass → PDF → QR says valid; name corrected → old superseded; revoke → revoked; credential checks offline."""
+    from organizations.services import add_member
+
+    add_member(organization, user=learner)  # the organization's own course is for its members (decision 0706)
     learner_client.post(reverse("enrolments:enroll", args=[org_version.course.slug]))
     enrollment = Enrollment.objects.get(user=learner)
     complete_all_steps(enrollment)

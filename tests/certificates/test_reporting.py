@@ -210,10 +210,11 @@ def test_deadline_overdue_is_shown(admin_client, organization, accreditation):
 
 @pytest.mark.parametrize(
     ("role", "view_status", "push_status"),
-    [(Membership.Role.ADMIN, 200, 302), (Membership.Role.TUTOR, 200, 404), (Membership.Role.LEARNER, 404, 404)],
+    [(Membership.Role.ADMIN, 200, 302), (Membership.Role.TUTOR, 404, 404), (Membership.Role.LEARNER, 404, 404)],
 )
 def test_report_permissions(member, organization, accreditation, role, view_status, push_status):
-    """Admins view and push, tutors only view, learners see nothing (404)."""
+    """Admins view and push; a tutor following no cohort of this accreditation sees nothing of it (decision
+    0707; the tutor's own cohorts: tests/organizations/test_permissions.py); learners see nothing (404)."""
     _user, client = member(organization, role, f"{role}-member@example.org")
     assert (
         client.get(reverse("certificates:org_report", args=[organization.slug, accreditation.pk])).status_code

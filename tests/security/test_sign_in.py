@@ -274,3 +274,13 @@ def test_erasure_needs_a_recent_password(learner_client, learner):
     _stale(learner_client)
     response = learner_client.get(reverse("accounts:delete"))
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
+
+
+def test_the_eiv_password_form_needs_a_recent_password(organization):
+    """The accreditation form (where the EIV password is entered) asks for the password again in a stale session."""
+    _user, client = _admin(organization, second_factor=True)
+    url = reverse("courses:accreditation_create", args=[organization.slug])
+    assert client.get(url).status_code == 200
+    _stale(client)
+    response = client.get(url)
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
