@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.services import email_verified
 from courses import vignettes
 from courses.models import Course, CourseVersion, Step
 
@@ -32,6 +33,10 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if version is None:
         raise Http404
+    if not email_verified(request.user):
+        # Log-in needs a confirmed address already; a session from before that rule must not enrol either.
+        messages.error(request, _("Confirm your e-mail address first: log out and log in again to get the link."))
+        return redirect("courses:course", slug=slug)
     try:
         enrollment = services.enroll(version, user=request.user)
     except EnrolmentError as error:

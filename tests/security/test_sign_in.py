@@ -284,3 +284,14 @@ def test_the_eiv_password_form_needs_a_recent_password(organization):
     _stale(client)
     response = client.get(url)
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
+
+
+def test_an_unconfirmed_address_cannot_enrol(version):
+    """Even a session that exists without a confirmed address (from before the rule) enrols nobody."""
+    from enrolments.models import Enrollment
+
+    user = User.objects.create_user("unconfirmed@example.org", PASSWORD, name="Unconfirmed")
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("enrolments:enroll", args=[version.course.slug]))
+    assert not Enrollment.objects.filter(user=user).exists()
