@@ -10,7 +10,7 @@ from .health import healthz
 from .metrics import metrics
 
 # The admin has no log-in form of its own: it uses the throttled one with the second factor.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -23,7 +23,7 @@ from accounts.services import confirm_email, register_user
 from . import backoffice, services
 from .errors import OrganizationError
 from .forms import AcceptRegistrationForm, InviteForm, OrganizationSettingsForm, RoleForm
-from .models import Invitation, Membership, Organization, OrgAuditEvent
+from .models import Invitation, Membership, OrgAuditEvent
 from .permissions import (
     OrganizationRequest,
     can_manage,

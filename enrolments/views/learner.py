@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
 from accounts.services import email_verified
 from courses import vignettes
 from courses.models import Course, CourseVersion, Step
@@ -24,7 +25,7 @@ from ..services import learning as services
 
 @login_required
 @require_POST
-def enroll(request: HttpRequest, slug: str) -> HttpResponse:
+def enroll(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     # An organization-only course answers 404 to everyone but the owner's members and invitees (0706).
     version = (
         CourseVersion.objects.current()
