@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enrolments', '0001_initial'),
-        ('organizations', '0004_audit_member_left'),
+        ('organizations', '0005_audit_member_left'),
     ]
 
     operations = [

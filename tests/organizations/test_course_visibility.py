@@ -32,6 +32,7 @@ def test_outsiders_neither_see_nor_enrol_in_an_organization_course(own_course, p
     for who in (english_client(people["outsider"]), english_client(people["institut-b"]["learner"])):
         assert title not in _catalogue(who)
         assert who.get(reverse("courses:course", args=[slug])).status_code == 404
+        assert who.get(reverse("courses:course_info", args=[slug])).status_code == 404
         assert who.post(reverse("enrolments:enroll", args=[slug])).status_code == 404
     assert Client().get(reverse("courses:course", args=[slug])).status_code == 404
     assert not Enrollment.objects.exists()

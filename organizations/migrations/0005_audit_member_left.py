@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0003_certificate_corrected_action'),
+        ('organizations', '0004_postal_address'),
     ]
 
     operations = [
