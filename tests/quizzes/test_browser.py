@@ -107,7 +107,8 @@ def test_autosave_timer_and_extra_time_in_the_browser(live_server, learner, time
         assert page.locator("[data-timer-clock]").is_visible()
 
         page.locator(f"input[name='item-{first.pk}']").first.check()
-        page.wait_for_function("document.querySelector('[data-autosave-status]').textContent.includes(':')")
+        # A function, not an expression string: the page's CSP (no 'unsafe-eval') refuses to eval a string.
+        page.wait_for_function("() => document.querySelector('[data-autosave-status]').textContent.includes(':')")
         first.refresh_from_db()
         assert first.selected, "the choice was saved without submitting the form"
 
