@@ -111,8 +111,24 @@ def profile_section(user: Any) -> list[Section]:
     ]
 
 
+def sign_in_section(user: Any) -> list[Section]:
+    """The account's sign-in log (decision 0701): what happened, when, from which address."""
+    from .models import SignInEvent
+
+    fields = ["at", "kind", "ip", "user_agent"]
+    events = SignInEvent.objects.filter(user=user).order_by("at", "pk")
+    return [
+        Section(
+            "sign_in_events",
+            _("Sign-in activity"),
+            [record(event, fields) for event in events],
+            labels(SignInEvent, fields),
+        )
+    ]
+
+
 def collect(user: Any) -> list[Section]:
-    sections = profile_section(user)
+    sections = profile_section(user) + sign_in_section(user)
     for builder in SECTION_BUILDERS:
         sections.extend(builder(user))
     return sections

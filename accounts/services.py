@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.http import HttpRequest
+from django.utils import timezone
 
 from config.tasks import enqueue_on_commit
 

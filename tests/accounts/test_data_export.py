@@ -102,6 +102,9 @@ def test_export_of_a_learner_with_a_certificate_holds_every_kind_of_data(
     assert [e["action"] for e in sections["organization_audit"]] == ["role_changed"]
     assert sections["organization_audit"][0]["by_you"] is False
 
+    # The sign-in log (decision 0701): the force_login above is a log-in like any other.
+    assert [event["kind"] for event in sections["sign_in_events"]] == ["login"]
+
     (credit,) = sections["external_credits"]
     assert archive.read(credit["evidence"]) == b"%PDF-1.4 evidence"
 
