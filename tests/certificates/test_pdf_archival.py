@@ -54,13 +54,18 @@ def flagship_certificate(make_user, django_capture_on_commit_callbacks) -> Certi
     organization.logo.save("logo.png", ContentFile(_png((360, 120), "#23415f")))
     version.course.organization = organization
     version.course.save(update_fields=["organization"])
+    # The package names no people; the lead comes from whoever holds the accreditation (here: set on the test data).
+    version.scientific_lead = "Dr. Erika Beispiel"
+    version.scientific_lead_qualification = {"de": "Psychologische Psychotherapeutin", "en": "Psychotherapist"}
+    version.save(update_fields=["scientific_lead", "scientific_lead_qualification"])
     services.add_signature(
         signatory_name=version.scientific_lead, content=_png((480, 140), "#1b2733", stroke=True), filename="s.png"
     )
     learner = make_user("flagship@example.org", "Dr. Maria Musterfrau", language="de")
     enrollment = course_services.enroll(version, user=learner)
     StepProgress.objects.bulk_create(
-        StepProgress(enrollment=enrollment, step=step, completed_at=timezone.now())
+        # Ten active minutes per step: the German profile asks for active time per module before the test.
+        StepProgress(enrollment=enrollment, step=step, completed_at=timezone.now(), active_seconds=600)
         for step in Step.objects.filter(module__version=version, required=True)
     )
     course_services.submit_evaluation(enrollment, answers={key: 5 for key, _text in evaluation.ITEMS})
@@ -143,7 +148,7 @@ def test_page_carries_time_address_logo_and_signature(flagship_pdf, flagship_cer
     text = " ".join(pdf_text(flagship_pdf).split())
     local = timezone.localtime(flagship_certificate.completed_at)
     assert re.search(rf"{local.day}\. \w+ {local.year} um {local:%H:%M}", text), text
-    for fact in ("Institut für Psychotherapie Nord", "Musterstraße 12", "10115 Berlin", "Dr. Lena Vogt"):
+    for fact in ("Institut für Psychotherapie Nord", "Musterstraße 12", "10115 Berlin", "Dr. Erika Beispiel"):
         assert fact in text, fact
     assert "Psychologische Psychotherapeutin" in text
     assert flagship_certificate.signature_image.startswith("certificates/signatures/")
