@@ -56,7 +56,9 @@ def _seed() -> dict[str, Any]:
     version = import_package(read_package(FLAGSHIP)).version
     user = User.objects.create_user("profile@example.org", "a-long-profile-password", name="Profile Learner")
     enrollment = learning.enroll(version, user=user)
-    steps = list(Step.objects.filter(module__version=version).select_related("module").order_by("module__position", "position"))
+    steps = list(
+        Step.objects.filter(module__version=version).select_related("module").order_by("module__position", "position")
+    )
     for step in steps[: len(steps) // 2]:
         if step.kind == Step.Kind.VIGNETTE:
             for _ in range(len(step.data["nodes"])):
@@ -108,9 +110,9 @@ def _profile(client: Any, url: str, rounds: int, top: int) -> None:
     assert response.status_code == 200, (url, response.status_code)
     queries: list[str] = []
 
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    def count(execute: Any, sql: str, *rest: Any) -> Any:
         queries.append(sql)
-        return execute(sql, params, many, context)
+        return execute(sql, *rest)
 
     with connection.execute_wrapper(count):
         client.get(url)
@@ -141,8 +143,8 @@ def main() -> None:
     parser.add_argument("--only", help="profile only pages whose label contains this text")
     args = parser.parse_args()
     _setup()
-    from django.test import Client
     from django.conf import settings
+    from django.test import Client
 
     # Production-like: DEBUG off (cached templates, no query log) and no instrumented template rendering.
     settings.DEBUG = False
