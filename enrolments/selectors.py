@@ -240,7 +240,8 @@ class ActiveTime:
 
 
 def active_time(enrollment: Enrollment) -> list[ActiveTime]:
-    """Per module: the minimum active time the accreditation asks for and the time spent (two queries).
+    """Per module: the minimum active time the accreditation asks for and the time spent (one query; the
+    modules come from ``version_structure``).
 
     The minimum is the accreditation's ``min_active_share`` of the module's estimated minutes (decision 0508);
     without an accreditation or with a share of 0 there is no minimum and the list is empty.
@@ -255,9 +256,9 @@ def active_time(enrollment: Enrollment) -> list[ActiveTime]:
         .annotate(seconds=Sum("active_seconds"))
         .values_list("step__module_id", "seconds")
     )
+    modules, _steps = version_structure(enrollment.course_version_id)
     return [
-        ActiveTime(module, math.ceil(module.minutes * float(share)), spent.get(module.pk) or 0)
-        for module in Module.objects.filter(version=enrollment.course_version_id).order_by("position")
+        ActiveTime(module, math.ceil(module.minutes * float(share)), spent.get(module.pk) or 0) for module in modules
     ]
 
 
@@ -267,8 +268,10 @@ def active_time_missing(enrollment: Enrollment) -> list[ActiveTime]:
 
 
 def required_steps_done(enrollment: Enrollment) -> bool:
-    """Whether every required step of the enrolment's version is completed (two counting queries)."""
-    required = Step.objects.filter(module__version=enrollment.course_version_id, required=True).count()
+    """Whether every required step of the enrolment's version is completed (one counting query; the version's
+    required steps come from ``version_structure``)."""
+    _modules, steps = version_structure(enrollment.course_version_id)
+    required = sum(1 for step in steps if step.required)
     done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
     return done >= required
 

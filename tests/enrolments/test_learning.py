@@ -252,3 +252,19 @@ def test_video_without_captions_or_transcript_is_refused(media_package):
     with pytest.raises(InvalidPackage) as excinfo:
         read_package(media_package)
     assert any("a video needs captions or a transcript" in str(e) for e in excinfo.value.errors)
+
+
+@pytest.mark.django_db
+def test_course_overview_query_count_is_flat(learner_client, ready_enrollment, django_assert_num_queries):
+    """The course overview (enrolment page) runs a fixed number of queries; the version's structure and its
+    principle index are read on the first request of a process only."""
+    url = reverse("enrolments:enrollment", args=[ready_enrollment.pk])
+    # Cold: the version's modules and steps (2) and its vignette and check content (1) besides the 18 below.
+    with django_assert_num_queries(21):
+        assert learner_client.get(url).status_code == 200
+    # Session, user, enrolment (3); outline progress (1); the final-test and certificate panels (9, quizzes and
+    # certificates); principle profile: choices, check answers, principles (3); active minutes (1); completion
+    # problems: required steps done (1). Was 25 on the flagship before issue 21 (docs/PERFORMANCE.md).
+    with django_assert_num_queries(18):
+        page = learner_client.get(url).content.decode()
+    assert "abstinence" in page.lower() or "Abstinenz" in page
