@@ -85,14 +85,12 @@ class _SecondsSince(Func):
     """Whole seconds from a timestamp column to a given moment (the moment minus the column, floored)."""
 
     output_field = IntegerField()
+    # PostgreSQL: the moment minus the column is an interval.
+    template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)))"
+    arg_joiner = " - "
 
     def __init__(self, moment: datetime, column: str) -> None:
         super().__init__(Value(moment, output_field=DateTimeField()), F(column))
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL
-        return super().as_sql(
-            compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)))", arg_joiner=" - ", **extra
-        )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # Django's SQLite connection registers django_timestamp_diff (microseconds between two timestamps).
