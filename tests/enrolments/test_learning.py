@@ -262,9 +262,10 @@ def test_course_overview_query_count_is_flat(learner_client, ready_enrollment, d
     # Cold: the version's modules and steps (2) and its vignette and check content (1) besides the 18 below.
     with django_assert_num_queries(21):
         assert learner_client.get(url).status_code == 200
-    # Session, user, enrolment (3); outline progress (1); the final-test and certificate panels (9, quizzes and
+    # Session, user, enrolment (3); outline progress (1); the final-test and certificate panels (7, quizzes and
     # certificates); principle profile: choices, check answers, principles (3); active minutes (1); completion
-    # problems: required steps done (1). Was 25 on the flagship before issue 21 (docs/PERFORMANCE.md).
+    # problems: required steps done (1); the version's take-aways and references (2). The flagship adds the
+    # active-time table (1): 25 there before issue 21, 19 now (docs/PERFORMANCE.md).
     with django_assert_num_queries(18):
         page = learner_client.get(url).content.decode()
     assert "abstinence" in page.lower() or "Abstinenz" in page
