@@ -53,7 +53,21 @@ def endpoints(manifest: dict[str, Any], *, submit_rows: list[dict]) -> list[Endp
     codes = manifest["codes"]
     return [
         Endpoint("catalogue", "Catalogue (anonymous)", [("GET", "/", "-", "-", "-")]),
-        Endpoint("step", "Step page", step_rows, note="every GET also records the visit (two updates)"),
+        Endpoint(
+            "overview",
+            "Course overview (enrolment page)",
+            [
+                ("GET", f"/learn/{learner['enrollment']}/", learner["session"], "-", "-")
+                for learner in pools["step_pool"]
+            ],
+            note="the flagship's enrolment page of learners with every step done: outline, panels, principle profile",
+        ),
+        Endpoint(
+            "step",
+            "Step page",
+            step_rows,
+            note="every GET also records the visit (an upsert, and updates of the step left and the last step)",
+        ),
         Endpoint(
             "vignette",
             "Vignette choice POST",

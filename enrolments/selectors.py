@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from courses import versioncache
 from courses.models import Module, Principle, Step
 from courses.scoring import score_item
 
@@ -81,19 +82,27 @@ class Outline:
         return next((s for s in self.steps if s.pk == last), self.steps[0] if self.steps else None)
 
 
-def outline(enrollment: Enrollment) -> Outline:
-    """Three queries, whatever the number of modules and steps."""
-    # Not the modules' formative items: the outline shows titles, and the items are large JSON.
-    modules = list(
-        Module.objects.filter(version=enrollment.course_version_id)
+@versioncache.per_version()
+def version_structure(version_id: int) -> tuple[tuple[Module, ...], tuple[Step, ...]]:
+    """The version's modules and steps in order, with the fields the outline shows (two queries, once per
+    process and version: version content never changes, decision 0410). Shared between requests: read only."""
+    # Not the modules' formative items nor the steps' content: the outline shows titles, and those are large JSON.
+    modules = tuple(
+        Module.objects.filter(version=version_id)
         .only("pk", "version_id", "position", "slug", "title", "minutes")
         .order_by("position")
     )
-    steps = (
-        Step.objects.filter(module__version=enrollment.course_version_id)
+    steps = tuple(
+        Step.objects.filter(module__version=version_id)
         .only("pk", "module_id", "position", "slug", "kind", "title", "required")
         .order_by("module__position", "position")
     )
+    return modules, steps
+
+
+def outline(enrollment: Enrollment) -> Outline:
+    """One query for the learner's progress; the version's modules and steps come from ``version_structure``."""
+    modules, steps = version_structure(enrollment.course_version_id)
     done = set(
         StepProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list("step_id", flat=True)
     )
@@ -121,31 +130,75 @@ class PrincipleRow:
         return round(100 * self.correct / self.answered) if self.answered else None
 
 
+@dataclass(frozen=True)
+class PrincipleIndex:
+    """What a version's vignettes and checks say about principles, by step: read from the content once."""
+
+    # Per vignette step: its nodes (decision options carry principle tags; embedded items are resolved).
+    nodes: dict[int, dict[str, dict[str, Any]]]
+    # Per vignette or check step: the module's formative items by id.
+    items: dict[int, dict[str, dict[str, Any]]]
+
+    @property
+    def step_ids(self) -> list[int]:
+        return list(self.items)
+
+
+@versioncache.per_version()
+def principle_index(version_id: int) -> PrincipleIndex:
+    """One query, once per process and version: only vignette and check steps, only their content and items."""
+    nodes: dict[int, dict[str, dict[str, Any]]] = {}
+    items: dict[int, dict[str, dict[str, Any]]] = {}
+    by_module: dict[int, dict[str, dict[str, Any]]] = {}
+    steps = (
+        Step.objects.filter(module__version=version_id, kind__in=[Step.Kind.VIGNETTE, Step.Kind.CHECK])
+        .select_related("module")
+        .only("pk", "kind", "data", "module__id", "module__items")
+    )
+    for step in steps:
+        if step.module_id not in by_module:
+            by_module[step.module_id] = step.formative_items()
+        items[step.pk] = by_module[step.module_id]
+        if step.kind == Step.Kind.VIGNETTE:
+            nodes[step.pk] = step.data.get("nodes", {})
+    return PrincipleIndex(nodes=nodes, items=items)
+
+
 def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
     """Per principle: decisions in vignettes where it was at stake, and formative answers about it.
 
-    Reads the learner's own choices and check answers only; a fixed number of queries.
+    Reads the learner's own choices and check answers only, and the principles when there are any: at most
+    three queries (the version's content comes from ``principle_index``).
     """
-    steps = {
-        s.pk: s
-        for s in Step.objects.filter(module__version=enrollment.course_version_id).select_related("module")
-        if s.kind in {Step.Kind.VIGNETTE, Step.Kind.CHECK}
-    }
+    index = principle_index(enrollment.course_version_id)
+    if not index.step_ids:
+        return []
+    choices = list(
+        VignetteChoice.objects.filter(enrollment=enrollment, step_id__in=index.step_ids).values_list(
+            "step_id", "node", "option", "correct"
+        )
+    )
+    answers = list(
+        StepProgress.objects.filter(enrollment=enrollment, step_id__in=index.step_ids)
+        .exclude(answers={})
+        .values_list("step_id", "answers")
+    )
+    if not choices and not answers:
+        return []
     rows: dict[str, PrincipleRow] = {p.slug: PrincipleRow(p) for p in Principle.objects.all()}
-    for choice in VignetteChoice.objects.filter(enrollment=enrollment, step_id__in=steps):
-        step = steps[choice.step_id]
-        node = step.data["nodes"].get(choice.node, {})
+    for step_id, node_id, option_id, correct in choices:
+        node = index.nodes.get(step_id, {}).get(node_id, {})
         if node.get("type") == "decision":
-            option: dict[str, Any] = next((o for o in node["options"] if o["id"] == choice.option), {})
+            option: dict[str, Any] = next((o for o in node["options"] if o["id"] == option_id), {})
             for tag in option.get("principles", []):
                 if tag in rows:
                     rows[tag].decisions += 1
         elif node.get("item"):
-            item = step.formative_items().get(node["item"], {})
-            _count_answer(rows, item, correct=bool(choice.correct))
-    for progress in StepProgress.objects.filter(enrollment=enrollment, step_id__in=steps).exclude(answers={}):
-        items = steps[progress.step_id].formative_items()
-        for item_id, selected in progress.answers.items():
+            item = index.items[step_id].get(node["item"], {})
+            _count_answer(rows, item, correct=bool(correct))
+    for step_id, given in answers:
+        items = index.items[step_id]
+        for item_id, selected in given.items():
             answered = items.get(item_id)
             if answered:
                 _count_answer(rows, answered, correct=score_item(answered, selected) == 1.0)
@@ -187,7 +240,8 @@ class ActiveTime:
 
 
 def active_time(enrollment: Enrollment) -> list[ActiveTime]:
-    """Per module: the minimum active time the accreditation asks for and the time spent (two queries).
+    """Per module: the minimum active time the accreditation asks for and the time spent (one query; the
+    modules come from ``version_structure``).
 
     The minimum is the accreditation's ``min_active_share`` of the module's estimated minutes (decision 0508);
     without an accreditation or with a share of 0 there is no minimum and the list is empty.
@@ -202,9 +256,9 @@ def active_time(enrollment: Enrollment) -> list[ActiveTime]:
         .annotate(seconds=Sum("active_seconds"))
         .values_list("step__module_id", "seconds")
     )
+    modules, _steps = version_structure(enrollment.course_version_id)
     return [
-        ActiveTime(module, math.ceil(module.minutes * float(share)), spent.get(module.pk) or 0)
-        for module in Module.objects.filter(version=enrollment.course_version_id).order_by("position")
+        ActiveTime(module, math.ceil(module.minutes * float(share)), spent.get(module.pk) or 0) for module in modules
     ]
 
 
@@ -214,8 +268,10 @@ def active_time_missing(enrollment: Enrollment) -> list[ActiveTime]:
 
 
 def required_steps_done(enrollment: Enrollment) -> bool:
-    """Whether every required step of the enrolment's version is completed (two counting queries)."""
-    required = Step.objects.filter(module__version=enrollment.course_version_id, required=True).count()
+    """Whether every required step of the enrolment's version is completed (one counting query; the version's
+    required steps come from ``version_structure``)."""
+    _modules, steps = version_structure(enrollment.course_version_id)
+    required = sum(1 for step in steps if step.required)
     done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
     return done >= required
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from courses import versioncache
 from courses.models import CourseVersion, Step
 from courses.packages.importing import import_package
 from courses.packages.reading import read_package
@@ -14,6 +15,14 @@ from enrolments.services import learning as course_services
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_COURSE = FIXTURES / "mini-course"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_caches():
+    """Per-version caches key on the version id, and a rolled-back test can hand the same id out again."""
+    versioncache.clear()
+    yield
+    versioncache.clear()
 
 
 @pytest.fixture

@@ -44,6 +44,40 @@ def test_active_time_counts_gaps_up_to_the_cap(enrollment, version):
 
 
 @pytest.mark.django_db
+def test_a_visit_writes_without_reading(enrollment, version, django_assert_num_queries):
+    """Recording a visit never reads progress first: a conditional update for the step left, an upsert for
+    this one, and 'last visited' only when it changes; a reload that adds time is one statement."""
+    intro, vignette = step(version, "intro"), step(version, "follow")
+    start = timezone.now()
+    with django_assert_num_queries(2) as first:  # no previous step: the upsert and 'last visited'
+        services.visit_step(enrollment, intro, now=start)
+    with django_assert_num_queries(3) as moving:
+        services.visit_step(enrollment, vignette, now=start + timedelta(seconds=75))
+    with django_assert_num_queries(1) as reload:
+        services.visit_step(enrollment, vignette, now=start + timedelta(seconds=95, microseconds=500_000))
+    with django_assert_num_queries(2):  # within a second of the last visit: the update matches nothing, the upsert
+        services.visit_step(enrollment, vignette, now=start + timedelta(seconds=95, microseconds=900_000))
+    for captured in (first, moving, reload):
+        assert not [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    progress = {p.step_id: p for p in StepProgress.objects.filter(enrollment=enrollment)}
+    assert progress[intro.pk].active_seconds == 75
+    assert progress[vignette.pk].active_seconds == 20  # 20.5 s counts as 20 whole seconds
+    assert progress[vignette.pk].last_seen_at == start + timedelta(seconds=95, microseconds=900_000)
+    enrollment.refresh_from_db()
+    assert enrollment.last_step_id == vignette.pk
+
+
+@pytest.mark.django_db
+def test_a_visit_counts_nothing_for_a_step_seen_in_the_future(enrollment, version):
+    """A clock that went backwards adds no time (and no negative time)."""
+    intro, vignette = step(version, "intro"), step(version, "follow")
+    start = timezone.now()
+    services.visit_step(enrollment, intro, now=start)
+    services.visit_step(enrollment, vignette, now=start - timedelta(minutes=1))
+    assert StepProgress.objects.get(enrollment=enrollment, step=intro).active_seconds == 0
+
+
+@pytest.mark.django_db
 def test_heartbeat_extends_reading_time(learner_client, enrollment, version):
     """Heartbeats from a visible page add time in capped slices."""
     intro = step(version, "intro")
@@ -114,6 +148,26 @@ def test_principle_profile_counts_decisions_and_answers(ready_enrollment):
     assert profile["abstinence"].decisions == 1
     assert profile["autonomy"].decisions == 1
     assert (profile["abstinence"].correct, profile["abstinence"].answered) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_principle_profile_reads_no_step_content_per_request(ready_enrollment, django_assert_num_queries):
+    """The version's vignette and check content is read once per process (only those steps, one query); each
+    request then reads the learner's choices, check answers and the principles."""
+    with django_assert_num_queries(4) as first:
+        selectors.principle_profile(ready_enrollment)
+    step_reads = [q["sql"] for q in first.captured_queries if 'FROM "courses_step"' in q["sql"]]
+    assert len(step_reads) == 1 and "IN ('vignette', 'check')" in step_reads[0].replace('"', "'")
+    with django_assert_num_queries(3):
+        profile = selectors.principle_profile(ready_enrollment)
+    assert {row.principle.slug for row in profile} >= {"abstinence", "autonomy"}
+
+
+@pytest.mark.django_db
+def test_principle_profile_without_answers_reads_two_rows_sets(enrollment, django_assert_num_queries):
+    selectors.principle_profile(enrollment)
+    with django_assert_num_queries(2):
+        assert selectors.principle_profile(enrollment) == []
 
 
 @pytest.mark.django_db
@@ -198,3 +252,20 @@ def test_video_without_captions_or_transcript_is_refused(media_package):
     with pytest.raises(InvalidPackage) as excinfo:
         read_package(media_package)
     assert any("a video needs captions or a transcript" in str(e) for e in excinfo.value.errors)
+
+
+@pytest.mark.django_db
+def test_course_overview_query_count_is_flat(learner_client, ready_enrollment, django_assert_num_queries):
+    """The course overview (enrolment page) runs a fixed number of queries; the version's structure and its
+    principle index are read on the first request of a process only."""
+    url = reverse("enrolments:enrollment", args=[ready_enrollment.pk])
+    # Cold: the version's modules and steps (2) and its vignette and check content (1) besides the 18 below.
+    with django_assert_num_queries(21):
+        assert learner_client.get(url).status_code == 200
+    # Session, user, enrolment (3); outline progress (1); the final-test and certificate panels (7, quizzes and
+    # certificates); principle profile: choices, check answers, principles (3); active minutes (1); completion
+    # problems: required steps done (1); the version's take-aways and references (2). The flagship adds the
+    # active-time table (1): 25 there before issue 21, 19 now (docs/PERFORMANCE.md).
+    with django_assert_num_queries(18):
+        page = learner_client.get(url).content.decode()
+    assert "abstinence" in page.lower() or "Abstinenz" in page
