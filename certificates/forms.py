@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_efn
+from config.text import BoundedTextMixin
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(BoundedTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the revocation"),
         max_length=1000,
@@ -21,7 +22,9 @@ class RevokeForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(BoundedTextMixin, forms.Form):
+    printed_fields = ("participant_name",)
+
     participant_name = forms.CharField(label=_("Name as printed"), max_length=200)
     participant_efn = forms.CharField(label=_("EFN"), max_length=20, required=False, validators=[validate_efn])
     participant_licence = forms.CharField(label=_("Licence number"), max_length=50, required=False)
@@ -30,11 +33,13 @@ class CorrectionForm(forms.Form):
     )
 
 
-class NameCheckForm(forms.Form):
+class NameCheckForm(BoundedTextMixin, forms.Form):
+    printed_fields = ("name",)
+
     name = forms.CharField(label=_("Name as printed on the certificate"), max_length=200)
 
 
-class ExternalCreditForm(forms.Form):
+class ExternalCreditForm(BoundedTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     completed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     points = forms.DecimalField(label=_("Points"), min_value=0, max_digits=5, decimal_places=1)

@@ -19,12 +19,17 @@ from ..forms import ExternalCreditForm
 from ..models import ExternalCredit
 from ..transcript import entries_for, periods, totals_by_body
 
+# A period start outside these years is ignored like a mistyped date (periods are counted in steps of 5 years
+# from it, and a start near date.max overflowed: "year 10004 is out of range").
+START_YEARS = range(1900, 2200)
+
 
 def _start(request: HttpRequest) -> date | None:
     try:
-        return date.fromisoformat(request.GET.get("start", ""))
+        start = date.fromisoformat(request.GET.get("start", "")[:10])
     except ValueError:
         return None
+    return start if start.year in START_YEARS else None
 
 
 def _context(request: HttpRequest) -> dict:
