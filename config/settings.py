@@ -81,6 +81,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security_headers.SecurityHeadersMiddleware",
+    "config.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -229,6 +230,15 @@ STORAGES: dict[str, dict[str, Any]] = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# REQUEST SIZE (docs/decisions/0802)
+# ------------------------------------------------------------------------------
+# A request body larger than this is refused (413) before it is read: the largest upload (an enrolment file,
+# 10 MiB) plus room for the form around it.
+HALTUNG_MAX_REQUEST_BYTES = int(env("HALTUNG_MAX_REQUEST_BYTES", str(11 * 1024 * 1024)))
+# Form fields (not files) held in memory per request; Django's default, stated.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # E-MAIL
 # ------------------------------------------------------------------------------
@@ -405,6 +415,9 @@ ORGANIZATIONS_REPORT_RETENTION_DAYS = int(env("ORGANIZATIONS_REPORT_RETENTION_DA
 ORGANIZATIONS_IMPORT_SYNC_ROWS = int(env("ORGANIZATIONS_IMPORT_SYNC_ROWS", "500"))
 ORGANIZATIONS_IMPORT_MAX_ROWS = int(env("ORGANIZATIONS_IMPORT_MAX_ROWS", "20000"))
 ORGANIZATIONS_IMPORT_MAX_BYTES = int(env("ORGANIZATIONS_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Logos are checked by content and stored as a PNG of at most 1200 px a side (docs/decisions/0801).
+ORGANIZATIONS_LOGO_MAX_BYTES = int(env("ORGANIZATIONS_LOGO_MAX_BYTES", str(2 * 1000 * 1000)))
+ORGANIZATIONS_LOGO_MAX_PIXELS = int(env("ORGANIZATIONS_LOGO_MAX_PIXELS", str(25_000_000)))
 # Fernet keys (urlsafe base64, 32 bytes) for the EIV passwords of accreditations, comma-separated: the first
 # encrypts, all decrypt, so a new key goes first and `manage.py rotate_eiv_passwords` re-encrypts. Empty with
 # DEBUG: a development key derived from SECRET_KEY; empty without DEBUG: EIV passwords cannot be stored.

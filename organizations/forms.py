@@ -4,12 +4,14 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.text import BoundedTextMixin
 
+from .logos import normalise_logo
 from .models import Membership, Organization, ReportRun
 from .reports import available_reports
 
@@ -21,6 +23,13 @@ class OrganizationSettingsForm(BoundedTextMixin, forms.ModelForm):
         model = Organization
         fields = ["name", "organizer_line", "postal_address", "logo", "contact_email", "default_language"]
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_logo(self) -> object:
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            # Checked by content and stored re-encoded; the uploaded bytes themselves are never kept.
+            return normalise_logo(logo)
+        return logo
 
 
 class InviteForm(BoundedTextMixin, forms.Form):

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.text import escape_formula
 from courses.models import Accreditation
 
 from ..barcodes import code39_data_uri
@@ -54,20 +55,15 @@ def headers() -> list[str]:
     return [_("EFN"), _("Name"), _("Completion date"), _("Points"), _("Learning success"), _("Certificate code")]
 
 
-def _safe(value: str) -> str:
-    # A cell that starts like a formula would run in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _cells(row: Row) -> list[str]:
     points = "" if row.points is None else f"{row.points.normalize():f}"
     return [
-        row.efn,
-        _safe(row.name),
+        escape_formula(row.efn),
+        escape_formula(row.name),
         row.completed_on.isoformat(),
         points,
         _("yes") if row.learning_success else _("no"),
-        row.code,
+        escape_formula(row.code),
     ]
 
 
@@ -78,6 +74,15 @@ def as_csv(rows: list[Row]) -> bytes:
     writer.writerows(_cells(row) for row in rows)
     # UTF-8 with BOM and semicolons: what German spreadsheet programs open without an import dialogue.
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _text_cell(sheet: object, value: str) -> object:
+    from openpyxl.cell import Cell
+
+    # Escaped, and typed as text: openpyxl would otherwise store a leading "=" as a formula.
+    cell = Cell(sheet, value=escape_formula(value))
+    cell.data_type = "s"
+    return cell
 
 
 def as_xlsx(rows: list[Row], *, title: str) -> bytes:
@@ -91,12 +96,12 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
     for row in rows:
         sheet.append(
             [
-                row.efn,
-                _safe(row.name),
+                _text_cell(sheet, row.efn),
+                _text_cell(sheet, row.name),
                 row.completed_on,
                 float(row.points) if row.points is not None else None,
                 _("yes") if row.learning_success else _("no"),
-                row.code,
+                _text_cell(sheet, row.code),
             ]
         )
     for column, width in zip("ABCDEF", (18, 32, 14, 8, 16, 20), strict=True):

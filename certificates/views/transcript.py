@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
+from config.text import escape_formula
 
 from .. import services
 from ..forms import ExternalCreditForm
@@ -81,16 +82,15 @@ def transcript_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         for entry in context["entries"]:
             source = _("certificate") if entry.source == "certificate" else _("external entry")
-            title = "'" + entry.title if entry.title[:1] in "=+-@" else entry.title
             writer.writerow(
                 [
                     entry.on.isoformat(),
-                    title,
-                    entry.body,
-                    entry.category,
+                    escape_formula(entry.title),
+                    escape_formula(entry.body),
+                    escape_formula(entry.category),
                     f"{entry.points.normalize():f}",
                     source,
-                    entry.reference,
+                    escape_formula(entry.reference),
                 ]
             )
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

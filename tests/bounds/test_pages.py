@@ -129,3 +129,15 @@ def test_invited_person_names_are_cleaned(db, organization, org_admin):
     )
     assert response.status_code == 302
     assert User.objects.get(email="new@example.org").name == "Nia weN"
+
+
+def test_a_body_over_the_request_cap_is_refused_unread(admin_client, organization, settings):
+    """The declared length alone decides: the 50 MB body is never read (the payload here is a few bytes)."""
+    response = admin_client.post(
+        reverse("organizations:settings", args=[organization.slug]),
+        data=b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "larger than 11 MB" in response.content.decode()
