@@ -1,9 +1,11 @@
 """Forms for the certificate pages. They validate and render; services write."""
 
+from datetime import date
 from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_efn
@@ -11,6 +13,7 @@ from config.text import BoundedTextMixin
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EARLIEST_YEAR = 1950
 
 
 class RevokeForm(BoundedTextMixin, forms.Form):
@@ -50,6 +53,16 @@ class ExternalCreditForm(BoundedTextMixin, forms.Form):
         required=False,
         help_text=_("For example the certificate."),
     )
+
+    def clean_completed_on(self) -> date:
+        completed_on = self.cleaned_data["completed_on"]
+        # Counted in 5-year periods: a date outside these bounds is a typing error, not CPD.
+        if completed_on > timezone.localdate() or completed_on.year < EARLIEST_YEAR:
+            raise ValidationError(
+                _("Enter a date between %(first)s and today.") % {"first": f"{EARLIEST_YEAR}-01-01"},
+                code="date_range",
+            )
+        return completed_on
 
     def clean_evidence(self) -> object:
         evidence = self.cleaned_data.get("evidence")

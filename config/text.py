@@ -176,8 +176,44 @@ class BoundedTextMixin:
         return cleaned
 
 
+def _guard_integer_choices(field: forms.ModelChoiceField) -> None:
+    """Refuse a choice that is no database id before it reaches a query.
+
+    A 26-digit number in a ``ModelMultipleChoiceField`` reached the database (SQLite: "Python int too large
+    to convert to SQLite INTEGER") and answered 500.
+    """
+    key = field.to_field_name or field.queryset.model._meta.pk.attname
+    if field.queryset.model._meta.get_field(key).get_internal_type() not in {
+        "AutoField",
+        "BigAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "PositiveIntegerField",
+        "SmallAutoField",
+    }:
+        return
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item in (None, "") or isinstance(item, int) and abs(item) < 2**63:
+                continue
+            if not (isinstance(item, str) and item.isascii() and item.isdigit() and len(item) <= 18):
+                raise ValidationError(
+                    _("Choose one of the options offered (“%(value)s” is not one)."),
+                    code="invalid_choice",
+                    params={"value": excerpt(item)},
+                )
+        return original(value)
+
+    field.clean = clean  # type: ignore[method-assign]
+
+
 def bound_text_field(field: forms.Field) -> forms.Field:
     """Give one form field the validators and limit of its kind (see ``BoundedTextMixin``)."""
+    if isinstance(field, forms.ModelChoiceField):
+        _guard_integer_choices(field)
+        return field
     if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
         return field
     multi_line = isinstance(field.widget, forms.Textarea)

@@ -141,3 +141,19 @@ def test_a_body_over_the_request_cap_is_refused_unread(admin_client, organizatio
     )
     assert response.status_code == 413
     assert "larger than 11 MB" in response.content.decode()
+
+
+def test_an_external_entry_dated_9999_is_refused_and_old_ones_still_show(learner):
+    """A credit dated 9999-12-31 overflowed the periods (500 "year 10001 is out of range") on every view."""
+    client = english_client(learner)
+    response = client.post(
+        reverse("certificates:transcript_add"),
+        {"title": "Far future", "completed_on": "9999-12-31", "points": "1", "category": "", "body": ""},
+    )
+    assert response.status_code == 400
+    assert "between 1950-01-01 and today" in response.content.decode()
+    # Stored before the form refused such dates: the transcript still renders.
+    ExternalCredit.objects.create(user=learner, title="Old", completed_on=dt.date(9999, 12, 31), points=Decimal(1))
+    ExternalCredit.objects.create(user=learner, title="Older", completed_on=dt.date(2024, 1, 1), points=Decimal(1))
+    assert client.get(reverse("certificates:transcript")).status_code == 200
+    assert client.get(reverse("certificates:transcript_export", args=["csv"])).status_code == 200

@@ -99,3 +99,18 @@ def test_mixin_applies_rules_to_every_text_field():
     invisible = _Form({"name": ZWSP + RLO})
     assert not invisible.is_valid()
     assert "visible" in str(invisible.errors["name"])
+
+
+def test_model_choices_refuse_numbers_beyond_any_id(db):
+    """A 26-digit id reached the database from a ModelMultipleChoiceField and gave a 500."""
+    from accounts.models import User
+
+    class ChoiceForm(text.BoundedTextMixin, forms.Form):
+        people = forms.ModelMultipleChoiceField(queryset=User.objects.all(), required=False)
+        person = forms.ModelChoiceField(queryset=User.objects.all(), required=False)
+
+    for data in ({"people": ["9" * 26]}, {"person": "9" * 26}, {"people": ["-1\x00"]}, {"person": "1e309"}):
+        form = ChoiceForm(data)
+        assert not form.is_valid()
+        assert "not one" in str(form.errors) or "valid" in str(form.errors)
+    assert ChoiceForm({"people": [], "person": ""}).is_valid()
