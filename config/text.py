@@ -196,7 +196,7 @@ def _guard_integer_choices(field: forms.ModelChoiceField) -> None:
 
     def clean(value: Any) -> Any:
         for item in value if isinstance(value, list | tuple) else [value]:
-            if item in (None, "") or isinstance(item, int) and abs(item) < 2**63:
+            if item in (None, "") or (isinstance(item, int) and abs(item) < 2**63):
                 continue
             if not (isinstance(item, str) and item.isascii() and item.isdigit() and len(item) <= 18):
                 raise ValidationError(

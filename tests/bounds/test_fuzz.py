@@ -170,7 +170,11 @@ def world(transactional_db, version, make_user, django_capture_on_commit_callbac
         organization, email="invited@example.org", role="learner", by=people["admin"]
     )
     enrolment_import = import_services.queue_import(
-        cohort, content=b"name;email\nNeu Person;neu@example.org\n", filename="one.csv", by=people["admin"], rows=1
+        cohort,
+        source=io.BytesIO(b"name;email\nNeu Person;neu@example.org\n"),
+        filename="one.csv",
+        by=people["admin"],
+        rows=1,
     )
     assessment = attempt.assessment
     steps = list(version.modules.all().values_list("steps__pk", flat=True))
