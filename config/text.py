@@ -96,6 +96,18 @@ def validate_multi_line(value: str) -> None:
         )
 
 
+def validate_text(value: str, *, kind: str, multi_line: bool = True) -> None:
+    """Check a free text that does not come through a form field: its kind's length, then its characters."""
+    limit = LIMITS[kind]
+    if len(value) > limit:
+        raise ValidationError(
+            _("The text has %(count)s characters; at most %(limit)s are accepted. Please shorten it."),
+            code="too_long",
+            params={"count": f"{len(value):,}", "limit": f"{limit:,}"},
+        )
+    (validate_multi_line if multi_line else validate_single_line)(value)
+
+
 def _keeps_joiner(previous: str, following: str) -> bool:
     def script_letter(ch: str) -> bool:
         return unicodedata.category(ch).startswith("L") and not unicodedata.name(ch, "").startswith("LATIN")
