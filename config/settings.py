@@ -362,6 +362,14 @@ HALTUNG_DEFAULT_PASS_MARK = 70
 # How long participant lists, results and evaluations are kept (years).
 HALTUNG_RETENTION_YEARS = int(env("HALTUNG_RETENTION_YEARS", "10"))
 
+# COURSE PACKAGES (docs/decisions/0804)
+# ------------------------------------------------------------------------------
+# Caps checked before a package file is opened: each YAML/Markdown file, each media file, the whole package.
+COURSES_PACKAGE_MAX_TEXT_BYTES = int(env("COURSES_PACKAGE_MAX_TEXT_BYTES", str(1024 * 1024)))
+COURSES_PACKAGE_MAX_MEDIA_BYTES = int(env("COURSES_PACKAGE_MAX_MEDIA_BYTES", str(100 * 1024 * 1024)))
+COURSES_PACKAGE_MAX_TOTAL_BYTES = int(env("COURSES_PACKAGE_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
+COURSES_PACKAGE_MAX_FILES = int(env("COURSES_PACKAGE_MAX_FILES", "2000"))
+
 # QUIZZES
 # ------------------------------------------------------------------------------
 # Overdue attempts (time limit + grace passed) are submitted as saved, every minute; a learner who comes
