@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import validate_efn
 from config.text import BoundedTextMixin
 
-EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+EVIDENCE_MAGIC = {".pdf": b"%PDF-", ".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+EVIDENCE_TYPES = set(EVIDENCE_MAGIC)
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EARLIEST_YEAR = 1950
 
@@ -72,4 +73,9 @@ class ExternalCreditForm(BoundedTextMixin, forms.Form):
             raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="evidence_type")
         if evidence.size > EVIDENCE_MAX_BYTES:
             raise ValidationError(_("The file is larger than 10 MB."), code="evidence_size")
+        # Checked by content too: the learner downloads it again later, and a renamed HTML file is no PDF.
+        head = evidence.read(8)
+        evidence.seek(0)
+        if not head.startswith(EVIDENCE_MAGIC[Path(evidence.name).suffix.lower()]):
+            raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="evidence_type")
         return evidence

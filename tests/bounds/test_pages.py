@@ -157,3 +157,16 @@ def test_an_external_entry_dated_9999_is_refused_and_old_ones_still_show(learner
     ExternalCredit.objects.create(user=learner, title="Older", completed_on=dt.date(2024, 1, 1), points=Decimal(1))
     assert client.get(reverse("certificates:transcript")).status_code == 200
     assert client.get(reverse("certificates:transcript_export", args=["csv"])).status_code == 200
+
+
+def test_evidence_is_checked_by_content(learner):
+    """A renamed HTML file was stored as evidence and handed back on download."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = english_client(learner)
+    data = {"title": "Kurs", "completed_on": "2025-01-02", "points": "1", "category": "", "body": ""}
+    html = SimpleUploadedFile("proof.pdf", b"<html><script>alert(1)</script></html>")
+    response = client.post(reverse("certificates:transcript_add"), {**data, "evidence": html})
+    assert response.status_code == 400 and "Upload a PDF, PNG or JPEG file." in response.content.decode()
+    pdf = SimpleUploadedFile("proof.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(reverse("certificates:transcript_add"), {**data, "evidence": pdf}).status_code == 302
