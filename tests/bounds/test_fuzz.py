@@ -473,5 +473,9 @@ def test_no_server_errors_under_fuzzing(world, capsys):
             f"\nfuzz: {tally.requests} requests, {len(pages)} URLs x {len(ROLES)} roles, {len(tally.forms)} forms, "
             f"{len(tally.fields)} fields, statuses {dict(sorted(tally.statuses.items()))}, {elapsed:.0f} s"
         )
-        print("slowest:", [(k, round(v, 1)) for k, v in tally.seconds.most_common(15)])
+        print("slowest:", [(k, round(v, 1)) for k, v in tally.seconds.most_common(10)])
+        fields: dict[str, list[str]] = {}
+        for path, name in sorted(tally.fields):
+            fields.setdefault(re.sub(r"\d+", "N", path), []).append(name)
+        print("fields:", json.dumps({path: sorted(set(names)) for path, names in fields.items()}))
     assert tally.errors == [], "\n".join(tally.errors[:40])
