@@ -54,7 +54,6 @@ SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_URL_NAMES = {"logout"}
 
 HOSTILE: list[str] = [
-    "\x00",
     "Alex\x00Beispiel\x1b[2J\x07",
     "x" * 50_000,
     "\u202eevil\u200b\u2066\ufeff",
@@ -66,7 +65,6 @@ HOSTILE: list[str] = [
     "9999-12-31",
     "<script>alert(1)</script>'\"",
     "",
-    "[]",
     '{"a": {"b": [1, {"c": null}]}}',
 ]
 # Query parameters are read by few views, and alike for every page: a shorter list.
