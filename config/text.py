@@ -162,7 +162,7 @@ def escape_formula(value: str) -> str:
 # Forms --------------------------------------------------------------------------------------------------
 
 
-class BoundedTextMixin:
+class BoundedTextMixin(forms.BaseForm):
     """Apply the text rules to every text field of a form.
 
     One-line fields refuse control characters, text areas refuse all but line breaks and tabs, fields without
@@ -179,6 +179,8 @@ class BoundedTextMixin:
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # a form's clean() may return None; Django then keeps cleaned_data
+            cleaned = self.cleaned_data
         for name in self.printed_fields:
             value = cleaned.get(name)
             if isinstance(value, str):
@@ -194,8 +196,11 @@ def _guard_integer_choices(field: forms.ModelChoiceField) -> None:
     A 26-digit number in a ``ModelMultipleChoiceField`` reached the database (SQLite: "Python int too large
     to convert to SQLite INTEGER") and answered 500.
     """
-    key = field.to_field_name or field.queryset.model._meta.pk.attname
-    if field.queryset.model._meta.get_field(key).get_internal_type() not in {
+    if field.queryset is None:
+        return
+    model = field.queryset.model
+    key = field.to_field_name or model._meta.pk.attname
+    if model._meta.get_field(key).get_internal_type() not in {
         "AutoField",
         "BigAutoField",
         "IntegerField",

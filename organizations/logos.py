@@ -48,9 +48,10 @@ def normalise_logo(upload: UploadedFile) -> ContentFile:
         if image.format == "JPEG":
             image.draft("RGB", (STORED_MAX_SIDE, STORED_MAX_SIDE))  # decode JPEG at a reduced scale directly
         image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
-        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+        opaque = "A" not in image.getbands() and "transparency" not in image.info
+        converted = image.convert("RGB" if opaque else "RGBA")
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        converted.save(buffer, format="PNG", optimize=True)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise _refuse(_("The logo image is damaged; save it again as PNG or JPEG."), "logo_damaged") from None
     return ContentFile(buffer.getvalue(), name="logo.png")

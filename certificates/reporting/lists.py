@@ -76,15 +76,6 @@ def as_csv(rows: list[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _text_cell(sheet: object, value: str) -> object:
-    from openpyxl.cell import Cell
-
-    # Escaped, and typed as text: openpyxl would otherwise store a leading "=" as a formula.
-    cell = Cell(sheet, value=escape_formula(value))
-    cell.data_type = "s"
-    return cell
-
-
 def as_xlsx(rows: list[Row], *, title: str) -> bytes:
     # Imported here, not at module level: openpyxl costs start-up time in every process that never writes XLSX.
     from openpyxl import Workbook
@@ -96,12 +87,13 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
     for row in rows:
         sheet.append(
             [
-                _text_cell(sheet, row.efn),
-                _text_cell(sheet, row.name),
+                # Escaped text never starts with "=", so openpyxl stores it as text, not as a formula.
+                escape_formula(row.efn),
+                escape_formula(row.name),
                 row.completed_on,
                 float(row.points) if row.points is not None else None,
                 _("yes") if row.learning_success else _("no"),
-                _text_cell(sheet, row.code),
+                escape_formula(row.code),
             ]
         )
     for column, width in zip("ABCDEF", (18, 32, 14, 8, 16, 20), strict=True):

@@ -269,7 +269,7 @@ def reflection_log(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 
 @login_required
-def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse | FileResponse:
     """The learner's CPD reflection log as a PDF (UK BACP/HCPC practice), rendered by a task (decision 0802)."""
     enrollment = _own_enrollment(request, enrollment_id)
     language = translation.get_language() or "de"

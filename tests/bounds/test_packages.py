@@ -68,7 +68,7 @@ def test_a_symlinked_folder_is_refused_and_not_entered(package, tmp_path):
 @pytest.mark.parametrize("image", ["../../../../etc/passwd.png", "/etc/passwd.png", "media/../../x.png"])
 def test_media_paths_must_stay_inside(package, image):
     add_media_step(package, image)
-    (package / "media").mkdir()
+    (package / "media").mkdir(exist_ok=True)
     found = errors(package)
     assert len(found) == 1
     assert "must be a relative path inside the package" in found[0]
