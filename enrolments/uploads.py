@@ -128,7 +128,7 @@ class Limits:
     max_cell_chars: int = 1000  # longer cells are cut (and then refused by their column's check)
     max_line_bytes: int = 64 * 1024  # one CSV line
     max_unzipped_bytes: int = 32 * 1024 * 1024  # all parts of an XLSX, uncompressed
-    max_shared_strings_bytes: int = 8 * 1024 * 1024  # the shared-string table, uncompressed
+    max_shared_strings_bytes: int = 4 * 1024 * 1024  # the shared-string table, uncompressed (~2x a full file)
     max_zip_members: int = 200
 
 
