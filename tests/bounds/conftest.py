@@ -9,6 +9,7 @@ from django.utils import translation
 
 from organizations.models import Membership, Organization
 from organizations.services import add_member
+from tests.conftest import with_second_factor
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ def organization(db) -> Organization:
 
 @pytest.fixture
 def org_admin(make_user, organization):
-    user = make_user("admin@nord.example.org", name="Ada Admin", language="en")
+    user = with_second_factor(make_user("admin@nord.example.org", name="Ada Admin", language="en"))
     add_member(organization, user=user, role=Membership.Role.ADMIN)
     return user
 

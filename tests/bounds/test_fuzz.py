@@ -45,7 +45,7 @@ from organizations.models import Membership, Organization, ReportRun, ReportSche
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests.certificates.conftest import pass_final_test
-from tests.conftest import complete_all_steps
+from tests.conftest import complete_all_steps, with_second_factor
 
 from .conftest import png_bytes
 
@@ -110,6 +110,8 @@ def world(transactional_db, version, make_user, django_capture_on_commit_callbac
     }
     people["staff"].is_superuser = True
     people["staff"].save()
+    for role in ("admin", "staff"):
+        with_second_factor(people[role])  # administrators must have one (docs/decisions/0701)
     for role in ("admin", "tutor", "learner", "candidate"):
         organization_services.add_member(
             organization, user=people[role], role=role if role in {"admin", "tutor"} else Membership.Role.LEARNER
