@@ -7,6 +7,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from config.text import BoundedTextMixin
+
 from .models import User
 from .validators import normalize_efn, validate_efn
 
@@ -30,13 +32,15 @@ class EfnFieldMixin:
         return normalize_efn(self.cleaned_data.get("efn", ""))
 
 
-class ProfileForm(EfnFieldMixin, forms.ModelForm):
+class ProfileForm(BoundedTextMixin, EfnFieldMixin, forms.ModelForm):
+    printed_fields = ("name",)
+
     class Meta:
         model = User
         fields = ["name", "efn", "licence_number", "language"]
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(BoundedTextMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -45,7 +49,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(BoundedTextMixin, AllauthSignupForm):
     """Registration through django-allauth, with the fields a certificate needs.
 
     allauth checks the address (an existing one is not revealed: its owner gets an e-mail instead), the
@@ -63,6 +67,7 @@ class SignupForm(AllauthSignupForm):
     licence_number = User._meta.get_field("licence_number").formfield()
     language = User._meta.get_field("language").formfield()
     field_order = ["name", "email", "efn", "licence_number", "language", "password1", "password2"]
+    printed_fields = ("name",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,10 +14,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from config.tasks import enqueue_on_commit
+from config.text import clean_printed
 
 from .data_export import build_archive
 from .erasure import ERASURE_HOOKS
 from .models import DataExport, User
+from .validators import validate_email_address
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,11 @@ def register_user(
     language: str = User.Language.GERMAN,
 ) -> User:
     user = User(
-        email=email.strip().lower(), name=name.strip(), efn=efn, licence_number=licence_number, language=language
+        email=email.strip().lower(),
+        name=clean_printed(name),
+        efn=efn,
+        licence_number=licence_number,
+        language=language,
     )
     user.set_password(password)
     user.full_clean()
@@ -73,12 +79,15 @@ def create_accounts(accounts: list[NewAccount], *, batch_size: int = 1000) -> li
     """Create many accounts at once (bulk enrolment), with unusable passwords.
 
     The people set their own password through the welcome e-mail's reset link. Callers validate the rows
-    first (e-mail format, EFN check digit) and run this inside their transaction.
+    first (e-mail format, EFN check digit) and run this inside their transaction; an address that does not
+    fit the column still raises ``ValidationError`` here, before anything is written.
     """
+    for account in accounts:
+        validate_email_address(account.email.strip())
     users = [
         User(
             email=account.email.strip().lower(),
-            name=account.name.strip(),
+            name=clean_printed(account.name),
             efn=account.efn,
             language=account.language,
             password=make_password(None),

@@ -1,7 +1,10 @@
-"""Validators for the identifiers a learner gives: the EFN (German uniform CPD number)."""
+"""Validators for the identifiers a learner gives: the e-mail address and the EFN (German uniform CPD number)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+
+from config.text import LIMITS, excerpt, validate_single_line
 
 EFN_LENGTH = 15
 
@@ -38,3 +41,15 @@ def validate_efn(value: str) -> None:
             _("This EFN's check digit does not match; please compare it with your EFN card."),
             code="efn_checksum",
         )
+
+
+def validate_email_address(value: str) -> None:
+    """An address that fits the e-mail columns (254 characters; Django's own check allows 320)."""
+    if len(value) > LIMITS["email"]:
+        raise ValidationError(
+            _("An e-mail address has at most %(limit)d characters; “%(value)s” has %(count)d."),
+            code="email_too_long",
+            params={"limit": LIMITS["email"], "value": excerpt(value), "count": len(value)},
+        )
+    validate_single_line(value)
+    validate_email(value)

@@ -12,6 +12,7 @@ course, creates an institute, an admin and a cohort (not timed), then times:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_orgs .venv/bin/python bench/organizations_enrolment.py
 """
 
+import io
 import os
 import sys
 import tempfile
@@ -81,7 +82,7 @@ def run(count: int) -> dict:
     content = csv_content(count)
     mail.outbox = []
     started = time.perf_counter()
-    run_row = enrolment_import.import_upload(cohort, content=content, filename="bench.csv", by=admin)
+    run_row = enrolment_import.import_upload(cohort, source=io.BytesIO(content), filename="bench.csv", by=admin)
     total = time.perf_counter() - started
     run_row = EnrolmentImport.objects.get(pk=run_row.pk)
     assert run_row.status == "done", (run_row.status, run_row.errors[:3])

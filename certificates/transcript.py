@@ -78,10 +78,16 @@ def entries_for(user: Any) -> list[Entry]:
 
 
 def _add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for 29 February); clamped to the calendar's first and last day."""
+    year = day.year + years
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def periods(entries: list[Entry], *, start: date | None = None) -> list[Period]:
@@ -94,7 +100,8 @@ def periods(entries: list[Entry], *, start: date | None = None) -> list[Period]:
     while current.start > entries[0].on:  # entries before the chosen start open earlier periods
         current = Period(start=_add_years(current.start, -PERIOD_YEARS), end=current.start)
     for entry in entries:
-        while entry.on >= current.end:
+        # The last period of the calendar ends at date.max and takes everything up to it.
+        while entry.on >= current.end and current.end < date.max:
             result.append(current)
             current = Period(start=current.end, end=_add_years(current.end, PERIOD_YEARS))
         current.entries.append(entry)

@@ -81,6 +81,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security_headers.SecurityHeadersMiddleware",
+    "config.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -230,6 +231,15 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
+# REQUEST SIZE (docs/decisions/0802)
+# ------------------------------------------------------------------------------
+# A request body larger than this is refused (413) before it is read: the largest upload (an enrolment file,
+# 10 MiB) plus room for the form around it.
+HALTUNG_MAX_REQUEST_BYTES = int(env("HALTUNG_MAX_REQUEST_BYTES", str(11 * 1024 * 1024)))
+# Form fields (not files) held in memory per request; Django's default, stated.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 # E-MAIL
 # ------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")
@@ -352,6 +362,14 @@ HALTUNG_DEFAULT_PASS_MARK = 70
 # How long participant lists, results and evaluations are kept (years).
 HALTUNG_RETENTION_YEARS = int(env("HALTUNG_RETENTION_YEARS", "10"))
 
+# COURSE PACKAGES (docs/decisions/0804)
+# ------------------------------------------------------------------------------
+# Caps checked before a package file is opened: each YAML/Markdown file, each media file, the whole package.
+COURSES_PACKAGE_MAX_TEXT_BYTES = int(env("COURSES_PACKAGE_MAX_TEXT_BYTES", str(1024 * 1024)))
+COURSES_PACKAGE_MAX_MEDIA_BYTES = int(env("COURSES_PACKAGE_MAX_MEDIA_BYTES", str(100 * 1024 * 1024)))
+COURSES_PACKAGE_MAX_TOTAL_BYTES = int(env("COURSES_PACKAGE_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
+COURSES_PACKAGE_MAX_FILES = int(env("COURSES_PACKAGE_MAX_FILES", "2000"))
+
 # QUIZZES
 # ------------------------------------------------------------------------------
 # Overdue attempts (time limit + grace passed) are submitted as saved, every minute; a learner who comes
@@ -405,6 +423,15 @@ ORGANIZATIONS_REPORT_RETENTION_DAYS = int(env("ORGANIZATIONS_REPORT_RETENTION_DA
 ORGANIZATIONS_IMPORT_SYNC_ROWS = int(env("ORGANIZATIONS_IMPORT_SYNC_ROWS", "500"))
 ORGANIZATIONS_IMPORT_MAX_ROWS = int(env("ORGANIZATIONS_IMPORT_MAX_ROWS", "20000"))
 ORGANIZATIONS_IMPORT_MAX_BYTES = int(env("ORGANIZATIONS_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Files larger than this (or workbooks unpacking to more than ORGANIZATIONS_IMPORT_SYNC_UNZIPPED_BYTES) are not
+# read in the request: they are stored and the task reads them (docs/decisions/0803).
+ORGANIZATIONS_IMPORT_SYNC_BYTES = int(env("ORGANIZATIONS_IMPORT_SYNC_BYTES", str(256 * 1024)))
+ORGANIZATIONS_IMPORT_SYNC_UNZIPPED_BYTES = int(env("ORGANIZATIONS_IMPORT_SYNC_UNZIPPED_BYTES", str(4 * 1024 * 1024)))
+# An XLSX upload whose parts unpack to more than this is refused from its zip directory, unread.
+ORGANIZATIONS_IMPORT_MAX_UNZIPPED_BYTES = int(env("ORGANIZATIONS_IMPORT_MAX_UNZIPPED_BYTES", str(32 * 1024 * 1024)))
+# Logos are checked by content and stored as a PNG of at most 1200 px a side (docs/decisions/0801).
+ORGANIZATIONS_LOGO_MAX_BYTES = int(env("ORGANIZATIONS_LOGO_MAX_BYTES", str(2 * 1000 * 1000)))
+ORGANIZATIONS_LOGO_MAX_PIXELS = int(env("ORGANIZATIONS_LOGO_MAX_PIXELS", str(25_000_000)))
 # Fernet keys (urlsafe base64, 32 bytes) for the EIV passwords of accreditations, comma-separated: the first
 # encrypts, all decrypt, so a new key goes first and `manage.py rotate_eiv_passwords` re-encrypts. Empty with
 # DEBUG: a development key derived from SECRET_KEY; empty without DEBUG: EIV passwords cannot be stored.

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import BoundedTextMixin
 from organizations.models import Organization
 
 from . import selectors
@@ -18,7 +19,7 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"{localized(obj.title)} (v{obj.number})"
 
 
-class AccreditationForm(forms.ModelForm):
+class AccreditationForm(BoundedTextMixin, forms.ModelForm):
     course_version = VersionChoiceField(label=_("Course version"), queryset=CourseVersion.objects.none())
     wording_de = forms.CharField(
         label=_("Certificate wording (German)"), widget=forms.Textarea(attrs={"rows": 2}), required=False

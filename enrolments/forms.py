@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.text import BoundedTextMixin
 from courses import selectors
 from courses.forms import VersionChoiceField
 from courses.models import Accreditation, CourseVersion
@@ -27,7 +28,7 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} <{obj.email}>"
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(BoundedTextMixin, forms.ModelForm):
     course_version = VersionChoiceField(label=_("Course version"), queryset=CourseVersion.objects.none())
     accreditation = AccreditationChoiceField(
         label=_("Accreditation"), queryset=Accreditation.objects.none(), required=False
@@ -60,7 +61,7 @@ class CohortForm(forms.ModelForm):
         return data
 
 
-class UploadForm(forms.Form):
+class UploadForm(BoundedTextMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         help_text=_(

@@ -16,16 +16,14 @@ from typing import IO, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# The one formula rule of every CSV and XLSX writer (OWASP "CSV injection"); re-exported for the writers.
+from config.text import escape_formula
+
+__all__ = ["escape_formula", "write_csv", "write_xlsx"]
+
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[int], None]
-
-
-def escape_formula(value: str) -> str:
-    """Neutralise a text cell that a spreadsheet would evaluate, by prefixing an apostrophe."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def _plain(value: Any) -> Any:

@@ -4,33 +4,47 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.text import BoundedTextMixin
 
+from .logos import normalise_logo
 from .models import Membership, Organization, ReportRun
 from .reports import available_reports
 
 
-class OrganizationSettingsForm(forms.ModelForm):
+class OrganizationSettingsForm(BoundedTextMixin, forms.ModelForm):
+    printed_fields = ("name", "organizer_line")
+
     class Meta:
         model = Organization
         fields = ["name", "organizer_line", "postal_address", "logo", "contact_email", "default_language"]
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_logo(self) -> object:
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            # Checked by content and stored re-encoded; the uploaded bytes themselves are never kept.
+            return normalise_logo(logo)
+        return logo
 
-class InviteForm(forms.Form):
+
+class InviteForm(BoundedTextMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.LEARNER)
 
 
-class RoleForm(forms.Form):
+class RoleForm(BoundedTextMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class AcceptRegistrationForm(forms.Form):
+class AcceptRegistrationForm(BoundedTextMixin, forms.Form):
     """A new account for an invited address: the address is the invitation's and is not asked again."""
+
+    printed_fields = ("name",)
 
     name = forms.CharField(
         label=_("Name as printed on certificates"),
@@ -64,7 +78,7 @@ def _report_choices() -> list[tuple[str, str | Promise]]:
     return [(definition.key, definition.label) for definition in available_reports()]
 
 
-class ExportForm(forms.Form):
+class ExportForm(BoundedTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
     format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.CSV)
     scope = forms.ChoiceField(label=_("Limit to"), required=False)
@@ -86,7 +100,7 @@ class ExportForm(forms.Form):
         cast(forms.ChoiceField, self.fields["scope"]).choices = list(dict.fromkeys(scopes))
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(BoundedTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
     format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.CSV)
     day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, initial=1)

@@ -353,6 +353,8 @@ def update_organization(organization: Organization, *, by: Any, changes: dict[st
         raise OrganizationError(_("These settings cannot be changed here."), code="not_editable")
     before = {name: str(getattr(organization, name)) for name in changes}
     for name, value in changes.items():
+        if name == "logo" and value is False:
+            value = ""  # a form's "clear" checkbox says False; an empty name is what a FileField stores for none
         setattr(organization, name, value)
     organization.full_clean()
     organization.save()

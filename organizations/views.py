@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from accounts.services import confirm_email, register_user
+from config.text import clean_search
 
 from . import backoffice, services
 from .errors import OrganizationError
@@ -100,7 +101,7 @@ def settings_view(request: OrganizationRequest) -> HttpResponse:
 def members(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     memberships = Membership.objects.for_organization(organization).select_related("user").order_by("user__name", "pk")
-    query = request.GET.get("q", "").strip()
+    query = clean_search(request.GET.get("q", ""))
     if query:
         memberships = memberships.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query))
     role = request.GET.get("role", "")

@@ -6,12 +6,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import BoundedTextMixin
+
 from .models import Accommodation
 
 NONE = "none"
 
 
-class AccommodationForm(forms.Form):
+class AccommodationForm(BoundedTextMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Accommodation"),
         choices=[(NONE, _("None (standard time)")), *Accommodation.Kind.choices],

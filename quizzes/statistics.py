@@ -14,6 +14,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from config.text import escape_formula
+
 from . import analysis
 from .models import Assessment, AssessmentStatistic, Attempt, AttemptItem, ItemStatistic, Option
 
@@ -117,17 +119,17 @@ def item_analysis_csv(statistics: Iterable[ItemStatistic]) -> str:
         )
         writer.writerow(
             [
-                row.item.key,
+                escape_formula(row.item.key),
                 row.item.version,
-                row.item.module_slug,
-                " ".join(row.item.principles),
-                row.item.type,
+                escape_formula(row.item.module_slug),
+                escape_formula(" ".join(row.item.principles)),
+                escape_formula(row.item.type),
                 row.responses,
                 _cell(row.facility),
                 _cell(row.discrimination),
                 _cell(row.point_biserial),
-                frequencies,
-                " ".join(row.flags),
+                escape_formula(frequencies),
+                escape_formula(" ".join(row.flags)),
             ]
         )
     return out.getvalue()

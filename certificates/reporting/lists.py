@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.text import escape_formula
 from courses.models import Accreditation
 
 from ..barcodes import code39_data_uri
@@ -54,20 +55,15 @@ def headers() -> list[str]:
     return [_("EFN"), _("Name"), _("Completion date"), _("Points"), _("Learning success"), _("Certificate code")]
 
 
-def _safe(value: str) -> str:
-    # A cell that starts like a formula would run in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _cells(row: Row) -> list[str]:
     points = "" if row.points is None else f"{row.points.normalize():f}"
     return [
-        row.efn,
-        _safe(row.name),
+        escape_formula(row.efn),
+        escape_formula(row.name),
         row.completed_on.isoformat(),
         points,
         _("yes") if row.learning_success else _("no"),
-        row.code,
+        escape_formula(row.code),
     ]
 
 
@@ -91,12 +87,13 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
     for row in rows:
         sheet.append(
             [
-                row.efn,
-                _safe(row.name),
+                # Escaped text never starts with "=", so openpyxl stores it as text, not as a formula.
+                escape_formula(row.efn),
+                escape_formula(row.name),
                 row.completed_on,
                 float(row.points) if row.points is not None else None,
                 _("yes") if row.learning_success else _("no"),
-                row.code,
+                escape_formula(row.code),
             ]
         )
     for column, width in zip("ABCDEF", (18, 32, 14, 8, 16, 20), strict=True):

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
+from config.text import clean_printed
 from courses.i18n import localized
 from courses.models import Accreditation
 from enrolments.errors import EnrolmentError
@@ -145,7 +146,7 @@ def facts_from(enrollment: Enrollment, attempt: Attempt) -> dict[str, Any]:
         "enrollment": enrollment,
         "user": user,
         "accreditation": accreditation,
-        "participant_name": user.name,
+        "participant_name": clean_printed(user.name),
         "participant_efn": user.efn,
         "participant_licence": user.licence_number,
         "course_title": title,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import mail
 from accounts.validators import normalize_efn, validate_efn
+from config.text import clean_printed
 from enrolments.models import Enrollment
 from organizations import audit
 from organizations.models import OrgAuditEvent
@@ -99,7 +100,7 @@ def _clean_changes(certificate: Certificate, changes: dict[str, str]) -> dict[st
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise CertificateError(f"Not correctable: {', '.join(sorted(unknown))}", code="not_correctable")
-    cleaned = {field: " ".join(value.split()) for field, value in changes.items()}
+    cleaned = {field: clean_printed(value) for field, value in changes.items()}
     if "participant_name" in cleaned and not cleaned["participant_name"]:
         raise CertificateError(_("The name cannot be empty."), code="empty_name")
     if cleaned.get("participant_efn"):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.text import clean_search
 from courses.models import Accreditation, AccreditationSecret
 from enrolments.models import Cohort
 from organizations.models import Membership
@@ -57,7 +58,7 @@ def certificate_list(request: OrganizationRequest) -> HttpResponse:
     certificates = _tutor_scope(
         request, Certificate.objects.for_organization(organization).select_related("superseded_by")
     )
-    query = request.GET.get("q", "").strip()
+    query = clean_search(request.GET.get("q", ""))
     if query:
         certificates = certificates.filter(Q(code__icontains=query) | Q(participant_name__icontains=query))
     page = Paginator(certificates.order_by("-issued_at", "-pk"), 50).get_page(request.GET.get("page"))

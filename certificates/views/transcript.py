@@ -13,18 +13,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
+from config.text import escape_formula
 
 from .. import services
 from ..forms import ExternalCreditForm
 from ..models import ExternalCredit
 from ..transcript import entries_for, periods, totals_by_body
 
+# A period start outside these years is ignored like a mistyped date (periods are counted in steps of 5 years
+# from it, and a start near date.max overflowed: "year 10004 is out of range").
+START_YEARS = range(1900, 2200)
+
 
 def _start(request: HttpRequest) -> date | None:
     try:
-        return date.fromisoformat(request.GET.get("start", ""))
+        start = date.fromisoformat(request.GET.get("start", "")[:10])
     except ValueError:
         return None
+    return start if start.year in START_YEARS else None
 
 
 def _context(request: HttpRequest) -> dict:
@@ -76,16 +82,15 @@ def transcript_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         for entry in context["entries"]:
             source = _("certificate") if entry.source == "certificate" else _("external entry")
-            title = "'" + entry.title if entry.title[:1] in "=+-@" else entry.title
             writer.writerow(
                 [
                     entry.on.isoformat(),
-                    title,
-                    entry.body,
-                    entry.category,
+                    escape_formula(entry.title),
+                    escape_formula(entry.body),
+                    escape_formula(entry.category),
                     f"{entry.points.normalize():f}",
                     source,
-                    entry.reference,
+                    escape_formula(entry.reference),
                 ]
             )
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

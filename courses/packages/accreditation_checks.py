@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
+from ..accreditations import validate_vnr
 from .checker import Checker
 from .yamlio import LineDict
 
@@ -63,6 +66,12 @@ def check_accreditations(
             check.error(path, profile.line_of("key"), f"{where}: key is used twice")
         keys.add(profile["key"])
         check.localized(path, profile, "wording", where, required=False)
+        if profile.get("vnr"):
+            # The back office's rule (19 digits, Luhn check digit): a package cannot bring in what it refuses.
+            try:
+                validate_vnr(str(profile["vnr"]))
+            except ValidationError as error:
+                check.error(path, profile.line_of("vnr"), f"{where}: {error.messages[0]}")
         if minutes is not None:  # None: a module has errors, so its length is unknown
             _check_points(check, path, profile, where, minutes)
         _check_blueprint(check, path, profile, where, module_slugs, bank)

@@ -7,6 +7,7 @@ from courses import vignettes
 
 from .checker import Checker
 from .course_checks import check_citations
+from .files import inside
 from .item_checks import check_item
 from .mockup_checks import check_mockup
 from .yamlio import LineDict, line_of_node, plain
@@ -68,8 +69,14 @@ def _check_step(
 
 def _check_media(check: Checker, path: Path, step: LineDict, where: str) -> None:
     def exists(relative: Any, key: str, suffixes: set[str], what: str) -> None:
-        target = (check.root / str(relative)).resolve()
-        if check.root not in target.parents or not target.is_file():
+        target = inside(check.root, relative)
+        if target is None:
+            check.error(
+                path,
+                step.line_of(key),
+                f"{where}: {what} file {relative!r} must be a relative path inside the package (no '..', no '/')",
+            )
+        elif not target.is_file():
             check.error(path, step.line_of(key), f"{where}: {what} file {relative!r} does not exist")
         elif target.suffix.lower() not in suffixes:
             check.error(

@@ -16,6 +16,7 @@ from .canonical import canonical, content_hash
 from .checker import Checker
 from .course_checks import check_course, check_principles
 from .errors import InvalidPackage, PackageError
+from .files import read_text, scan
 from .item_checks import check_bank, expand_cases
 from .module_checks import check_module
 from .package import Package
@@ -58,6 +59,8 @@ def read_package(root: Path, *, today: date | None = None) -> Package:
     if not (root / "course.yaml").is_file():
         raise InvalidPackage([PackageError(root.name + "/course.yaml", 1, "course.yaml is missing")])
     check = Checker(root)
+    scan(check, root)  # links, sizes and counts first: nothing is opened before this passes
+    check.raise_if_any()
     files = _load_files(check, root)
     check.raise_if_any()
     _check_structure(check, root, files)
@@ -197,9 +200,11 @@ def _read_takeaways(check: Checker, root: Path, found: list[Variant]) -> dict[st
         if language not in check.languages:
             check.error(path, 1, f"take-away file names end in .<language>.md ({', '.join(check.languages)})")
             continue
-        text = path.read_text(encoding="utf-8")
-        check_text_terms(check, path, text, language, found)
-        takeaways.setdefault(stem, {})[language] = text
+        # A file that is not UTF-8 is reported by read_text; it still counts as present below.
+        text = read_text(check, path)
+        if text is not None:
+            check_text_terms(check, path, text, language, found)
+        takeaways.setdefault(stem, {})[language] = text or ""
     for slug, texts in takeaways.items():
         for language in check.languages:
             if language not in texts:

@@ -22,8 +22,37 @@ class LineList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+MAX_DEPTH = 50
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader that refuses aliases and deep nesting (decision 0804).
+
+    An alias makes one node appear many times: nine levels of ten aliases ("billion laughs") expand to 10^9
+    values (2.9 GB, MemoryError, in issue 18). Packages are written by hand and need none, so any alias is an
+    error at its line; so is nesting deeper than any package format rule needs.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed in a package; write the value out",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -58,10 +87,14 @@ class YamlSyntaxError(Exception):
 
 
 def load(path: Path) -> Any:
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise YamlSyntaxError(path, 1, f"not UTF-8 text ({error.reason})") from error
+        line = data[: error.start].count(b"\n") + 1
+        raise YamlSyntaxError(
+            path, line, f"not UTF-8 text: byte 0x{data[error.start]:02X} ({error.reason}); save the file as UTF-8"
+        ) from error
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
     except yaml.MarkedYAMLError as error:

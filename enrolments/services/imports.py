@@ -4,21 +4,24 @@ transaction, or nothing.
 
 - Uploading the same file again creates nothing new: rows already enrolled in the cohort are skipped.
 - The cohort row is locked while the plan is made and written, so two uploads cannot overbook the seats.
-- Files above ``ORGANIZATIONS_IMPORT_SYNC_ROWS`` rows run as a task; its progress goes to the cache (the
-  write is one transaction, invisible to other connections until it commits) and the status to the row.
+- Files above ``ORGANIZATIONS_IMPORT_SYNC_BYTES`` (or workbooks unpacking to more than
+  ``ORGANIZATIONS_IMPORT_SYNC_UNZIPPED_BYTES``) are stored unread and read by the task; smaller files above
+  ``ORGANIZATIONS_IMPORT_SYNC_ROWS`` rows are handed to it too. Its progress goes to the cache (the write is
+  one transaction, invisible to other connections until it commits) and the status to the row.
 """
 
 import hashlib
 import logging
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,7 +40,7 @@ from organizations.models import Invitation, Membership, OrgAuditEvent
 from organizations.services import ensure_learners, held_members, invitation_token, invite_many
 
 from ..models import Cohort, CohortInvitation, Enrollment, EnrolmentImport
-from ..uploads import CheckedRow, FileRefused, RowError, check_rows, read_file, too_large_message
+from ..uploads import CheckedRow, FileRefused, RowError, check_rows, is_workbook, read_file, too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -327,39 +330,61 @@ def refuse_oversize(size: int) -> Outcome | None:
     return Outcome(errors=_file_error(too_large_message(size, limit))) if size > limit else None
 
 
-def import_upload(cohort: Cohort, *, content: bytes, filename: str, by: Any) -> Outcome | EnrolmentImport:
-    """Read and check an upload; small files are written at once, large ones are handed to a task."""
+def _read_in_task(source: BinaryIO) -> bool:
+    """Whether the upload is large enough to be read by the task instead of the request (decision 0803)."""
+    source.seek(0, 2)
+    size = source.tell()
+    source.seek(0)
+    if size > settings.ORGANIZATIONS_IMPORT_SYNC_BYTES:
+        return True
+    if not is_workbook(source):
+        return False
     try:
-        source = read_file(
-            content,
-            filename,
-            max_bytes=settings.ORGANIZATIONS_IMPORT_MAX_BYTES,
-            max_rows=settings.ORGANIZATIONS_IMPORT_MAX_ROWS,
-        )
+        with zipfile.ZipFile(source) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False  # the reader refuses it at once
+    finally:
+        source.seek(0)
+    return unzipped > settings.ORGANIZATIONS_IMPORT_SYNC_UNZIPPED_BYTES
+
+
+def import_upload(cohort: Cohort, *, source: BinaryIO, filename: str, by: Any) -> Outcome | EnrolmentImport:
+    """Check an upload; small files are read and written at once, large ones are stored for the task unread."""
+    if _read_in_task(source):
+        return queue_import(cohort, source=source, filename=filename, by=by, rows=0)
+    try:
+        rows = read_file(source, filename)
     except FileRefused as refused:
         return Outcome(errors=_file_error(refused.message))
-    if len(source) > settings.ORGANIZATIONS_IMPORT_SYNC_ROWS:
-        return queue_import(cohort, content=content, filename=filename, by=by, rows=len(source))
-    checked = check_rows(source, default_language=cohort.organization.default_language)
+    if len(rows) > settings.ORGANIZATIONS_IMPORT_SYNC_ROWS:
+        return queue_import(cohort, source=source, filename=filename, by=by, rows=len(rows))
+    checked = check_rows(rows, default_language=cohort.organization.default_language)
     if checked.errors:
-        return Outcome(rows=len(source), errors=checked.errors)
+        return Outcome(rows=len(rows), errors=checked.errors)
     try:
         return enrol_rows(cohort, checked.rows, by=by, filename=filename)
     except ImportRefused as refused:
-        return Outcome(rows=len(source), errors=refused.errors)
+        return Outcome(rows=len(rows), errors=refused.errors)
 
 
 @transaction.atomic
-def queue_import(cohort: Cohort, *, content: bytes, filename: str, by: Any, rows: int) -> EnrolmentImport:
+def queue_import(cohort: Cohort, *, source: BinaryIO, filename: str, by: Any, rows: int) -> EnrolmentImport:
+    """Store the upload as it is (streamed to storage, hashed in chunks) and queue the task that reads it."""
+    digest = hashlib.sha256()
+    source.seek(0)
+    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+        digest.update(chunk)
+    source.seek(0)
     run = EnrolmentImport(
         organization=cohort.organization,
         cohort=cohort,
         uploaded_by=by,
         filename=filename[:255],
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=digest.hexdigest(),
         rows=rows,
     )
-    run.file.save("upload.bin", ContentFile(content), save=False)
+    run.file.save("upload.bin", File(source), save=False)
     run.save()
     enqueue_on_commit(run_enrolment_import_task, run.pk)
     return run
@@ -377,17 +402,13 @@ def current_progress(run: EnrolmentImport) -> int:
 
 
 def _check_and_enrol(run: EnrolmentImport, *, progress: Progress) -> list[RowError]:
-    with run.file.open("rb") as handle:
-        content = handle.read()
     try:
-        source = read_file(
-            content,
-            run.filename,
-            max_bytes=settings.ORGANIZATIONS_IMPORT_MAX_BYTES,
-            max_rows=settings.ORGANIZATIONS_IMPORT_MAX_ROWS,
-        )
+        with run.file.open("rb") as handle:  # streamed: the reader keeps only the learners' cells
+            source = read_file(handle, run.filename)
     except FileRefused as refused:
         return _file_error(refused.message)
+    if run.rows != len(source):
+        EnrolmentImport.objects.filter(pk=run.pk).update(rows=len(source))
     progress(5)
     checked = check_rows(source, default_language=run.cohort.organization.default_language)
     if checked.errors:

@@ -3,12 +3,14 @@
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, F, Func, IntegerField, Value
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.text import validate_text
 from courses import vignettes
 from courses.models import Accreditation, CourseVersion, Step
 from courses.scoring import score_item
@@ -17,6 +19,7 @@ from courses.validity import refusal_outside_window
 from .. import evaluation
 from ..errors import EnrolmentError
 from ..models import Enrollment, EvaluationResponse, Reflection, StepProgress, VignetteChoice
+from .reflection_log import forget_logs
 
 
 @transaction.atomic
@@ -180,9 +183,18 @@ def restart_vignette(enrollment: Enrollment, step: Step) -> int:
     return progress.path
 
 
+def _checked_text(text: str, *, kind: str, field: str) -> str:
+    """A learner's free text within its limit and without control characters (decision 0800)."""
+    try:
+        validate_text(text, kind=kind)
+    except ValidationError as error:
+        raise EnrolmentError(error.messages[0], code=error.code or "invalid_text", field=field) from None
+    return text.strip()
+
+
 @transaction.atomic
 def save_reflection(enrollment: Enrollment, step: Step, *, text: str) -> Reflection:
-    text = text.strip()
+    text = _checked_text(text, kind="reflection", field="text")
     if not text:
         raise EnrolmentError(_("Write a few words before saving."), code="empty")
     reflection, _created = Reflection.objects.update_or_create(
@@ -219,6 +231,7 @@ def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], commen
     enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.evaluated_at is not None:
         raise EnrolmentError(_("You have submitted the evaluation already. Thank you!"), code="evaluated")
+    comment = _checked_text(comment, kind="comment", field="comment")
     keys = {key for key, _text in evaluation.ITEMS}
     values = {value for value, _label in evaluation.LIKERT}
     if set(answers) != keys or not set(answers.values()) <= values:
@@ -227,7 +240,7 @@ def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], commen
     response = EvaluationResponse.objects.create(
         course_version_id=enrollment.course_version_id,
         answers=answers,
-        comment=comment.strip()[:4000],
+        comment=comment,
         submitted_month=now.date().replace(day=1),
     )
     enrollment.evaluated_at = now
@@ -237,7 +250,10 @@ def submit_evaluation(enrollment: Enrollment, *, answers: dict[str, int], commen
 
 def forget_reflections(user: Any, *, by: Any) -> None:
     """Erasure hook: reflections are private notes, not records, so they go with the person."""
+    enrollment_ids = list(Enrollment.objects.filter(user=user).values_list("pk", flat=True))
     Reflection.objects.filter(enrollment__user=user).delete()
+    for enrollment_id in enrollment_ids:
+        forget_logs(enrollment_id)
 
 
 def check_completion_window(enrollment: Enrollment, *, on: date | None = None) -> None:

@@ -131,8 +131,9 @@ def cohort_enrol(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # The size is checked on the spooled upload before a byte of it is read (decision 0803).
         result = enrolment_import.refuse_oversize(upload.size) or enrolment_import.import_upload(
-            cohort, content=upload.read(), filename=upload.name, by=request.user
+            cohort, source=upload, filename=upload.name, by=request.user
         )
         if isinstance(result, EnrolmentImport):
             return redirect(

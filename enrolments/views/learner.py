@@ -9,11 +9,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
 from accounts.services import email_verified
+from config.tasks import enqueue_on_commit
 from courses import vignettes
 from courses.models import Course, CourseVersion, Step
 
@@ -21,6 +23,7 @@ from .. import panels, selectors
 from ..errors import EnrolmentError
 from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
 from ..services import learning as services
+from ..services import reflection_log as log_pdf
 
 
 @login_required
@@ -266,16 +269,21 @@ def reflection_log(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 
 @login_required
-def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    """The learner's CPD reflection log as a PDF (UK BACP/HCPC practice), for their own records."""
-    # Imported here, not at module level: WeasyPrint loads pango through cffi, a start-up cost for every web process.
-    from weasyprint import HTML
-
+def reflection_log_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse | FileResponse:
+    """The learner's CPD reflection log as a PDF (UK BACP/HCPC practice), rendered by a task (decision 0802)."""
     enrollment = _own_enrollment(request, enrollment_id)
-    html = render_to_string("enrolments/reflections_print.html", _reflection_context(enrollment), request=request)
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="haltung-reflection-log-{enrollment.pk}.pdf"'
-    return response
+    language = translation.get_language() or "de"
+    name = log_pdf.stored_name(enrollment, language)
+    if not default_storage.exists(name):
+        enqueue_on_commit(log_pdf.render_reflection_log_task, enrollment.pk, language)
+        if not default_storage.exists(name):  # with eager Celery the task has run already
+            return render(request, "enrolments/reflections_pending.html", {"enrollment": enrollment}, status=202)
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"haltung-reflection-log-{enrollment.pk}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def _reflection_context(enrollment: Enrollment) -> dict:

@@ -50,7 +50,10 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     "course.yaml missing": ([Edit("course.yaml", None, None)], ["mini-course/course.yaml:1: course.yaml is missing"]),
     "not UTF-8": (
         [Edit(TWO, None, "slug: two\ntitle: caf\xe9\n")],
-        ["mini-course/modules/02-two.yaml:1: not UTF-8 text (invalid continuation byte)"],
+        [
+            "mini-course/modules/02-two.yaml:2: not UTF-8 text: byte 0xE9 (invalid continuation byte); "
+            "save the file as UTF-8"
+        ],
     ),
     "duplicate key": (
         [Edit(TWO, "minutes: 95\n", "minutes: 95\nminutes: 30\n")],
@@ -426,7 +429,8 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         ],
         [
             "mini-course/modules/02-two.yaml:13: step 'pic': 'media/clip.txt' is not a video (.mp4, .webm)",
-            "mini-course/modules/02-two.yaml:14: step 'pic': captions file '../../outside.vtt' does not exist",
+            "mini-course/modules/02-two.yaml:14: step 'pic': captions file '../../outside.vtt' must be a relative path "
+            "inside the package (no '..', no '/')",
             "mini-course/modules/02-two.yaml:14: step 'pic': captions in 'fr', not a course language",
             "mini-course/modules/02-two.yaml:14: step 'pic': captions file 'media/none.vtt' does not exist",
         ],

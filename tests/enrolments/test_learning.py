@@ -171,13 +171,15 @@ def test_principle_profile_without_answers_reads_two_rows_sets(enrollment, djang
 
 
 @pytest.mark.django_db
-def test_reflection_log_page_and_pdf(learner_client, ready_enrollment):
-    """The learner reads and downloads their own reflections."""
+def test_reflection_log_page_and_pdf(learner_client, ready_enrollment, django_capture_on_commit_callbacks):
+    """The learner reads and downloads their own reflections (the PDF is rendered by a task, decision 0802)."""
     page = learner_client.get(reverse("enrolments:reflections", args=[ready_enrollment.pk])).content.decode()
     assert "I keep my accounts apart." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert learner_client.get(reverse("enrolments:reflections_pdf", args=[ready_enrollment.pk])).status_code == 202
     pdf = learner_client.get(reverse("enrolments:reflections_pdf", args=[ready_enrollment.pk]))
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
 @pytest.mark.django_db
