@@ -1,0 +1,139 @@
+"""
+Read a course package directory into quality records, with the file and line of every item, option,
+decision and accreditation profile. The package validator has checked the structure already; this reads the
+same files again with line numbers, so the checker does not depend on how the importer stores a package.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from courses.yamlio import LineDict, LineList, load
+
+from .records import ItemRecord, OptionRecord, ProfileRecord
+
+
+@dataclass
+class Sources:
+    languages: list[str] = field(default_factory=lambda: ["de", "en"])
+    final: list[ItemRecord] = field(default_factory=list)
+    practice: list[ItemRecord] = field(default_factory=list)
+    decisions: list[ItemRecord] = field(default_factory=list)
+    profiles: list[ProfileRecord] = field(default_factory=list)
+
+
+def _line(value: Any) -> int:
+    return getattr(value, "line", 0) or 0
+
+
+def _option_id(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _texts(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _item(data: LineDict, kind: str, file: str, *, module: str = "", case: str | None = None) -> ItemRecord:
+    options = data.get("options") or LineList()
+    return ItemRecord(
+        id=str(data.get("id", "")),
+        kind=kind,  # type: ignore[arg-type]
+        type=str(data.get("type", "single")),
+        module=str(data.get("module") or module),
+        stem=_texts(data.get("stem")),
+        options=tuple(
+            OptionRecord(_option_id(o.get("id")), _texts(o.get("text")), bool(o.get("correct")), _line(o))
+            for o in options
+            if isinstance(o, dict)
+        ),
+        file=file,
+        line=data.line_of("id") if isinstance(data, LineDict) else _line(data),
+        scoring=str(data.get("scoring", "all_or_nothing")),
+        case=case,
+        principles=tuple(data.get("principles") or ()),
+    )
+
+
+def _decisions(module: LineDict, file: str) -> list[ItemRecord]:
+    found = []
+    for step in module.get("steps") or []:
+        if not isinstance(step, dict) or step.get("kind") != "vignette" or not isinstance(step.get("nodes"), dict):
+            continue
+        nodes = step["nodes"]
+        scene: dict[str, list[str]] = {}
+        for node in nodes.values():
+            for language, text in _texts(node.get("text")).items():
+                scene.setdefault(language, []).append(text)
+        context = {language: "\n".join(texts) for language, texts in scene.items()}
+        for node_id, node in nodes.items():
+            if node.get("type") != "decision":
+                continue
+            found.append(
+                ItemRecord(
+                    id=f"{module.get('slug')}/{step.get('slug')}/{node_id}",
+                    kind="decision",
+                    type="decision",
+                    module=str(module.get("slug")),
+                    stem=_texts(node.get("text")),
+                    options=tuple(
+                        OptionRecord(_option_id(o.get("id")), _texts(o.get("label")), None, _line(o))
+                        for o in node.get("options") or []
+                        if isinstance(o, dict)
+                    ),
+                    file=file,
+                    line=nodes.line_of(node_id),
+                    context=context,
+                )
+            )
+    return found
+
+
+def read_sources(root: Path) -> Sources:
+    """Records of a package directory; paths are shown relative to the package's parent, like the validator's."""
+    root = root.resolve()
+    sources = Sources()
+
+    def relative(path: Path) -> str:
+        return str(path.relative_to(root.parent))
+
+    course = load(root / "course.yaml")
+    if isinstance(course, dict) and isinstance(course.get("languages"), list):
+        sources.languages = [str(lang) for lang in course["languages"]]
+    for path in sorted((root / "items").glob("*.yaml")):
+        for entry in load(path) or []:
+            if not isinstance(entry, dict):
+                continue
+            if "case" in entry:
+                for member in entry.get("items") or []:
+                    sources.final.append(
+                        _item(member, "final", relative(path), module=str(entry.get("module")), case=str(entry["case"]))
+                    )
+            else:
+                sources.final.append(_item(entry, "final", relative(path)))
+    for path in sorted((root / "modules").glob("*.yaml")):
+        module = load(path)
+        if not isinstance(module, dict):
+            continue
+        for data in module.get("items") or []:
+            if isinstance(data, dict):
+                sources.practice.append(_item(data, "practice", relative(path), module=str(module.get("slug"))))
+        sources.decisions += _decisions(module, relative(path))
+    profiles = course.get("accreditations") if isinstance(course, dict) else None
+    for index, profile in enumerate(profiles or []):
+        if not isinstance(profile, dict):
+            continue
+        quality = profile.get("quality")
+        sources.profiles.append(
+            ProfileRecord(
+                key=str(profile.get("key")),
+                draw=int(profile.get("draw") or 0),
+                pass_mark=int(profile.get("pass_mark") or 0),
+                blueprint={str(k): int(v) for k, v in (profile.get("blueprint") or {}).items()},
+                principle_quotas={str(k): int(v) for k, v in (profile.get("principle_quotas") or {}).items()},
+                quality=dict(quality) if isinstance(quality, dict) else ({} if quality is None else quality),
+                file=relative(root / "course.yaml"),
+                line=profile.line_of("quality") if "quality" in profile else profiles.line_of(index),
+            )
+        )
+    return sources
