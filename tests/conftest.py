@@ -98,9 +98,11 @@ def ready_enrollment(enrollment) -> Enrollment:
 
 
 def answer_all(attempt, *, correct: bool) -> dict[str, list[str]]:
-    """POST data answering every drawn item right (or wrong)."""
+    """POST data answering every drawn item right (or wrong), with the opaque values the page shows."""
+    from quizzes.selectors import option_values
+
     data = {}
     for attempt_item in attempt.attempt_items.select_related("item").prefetch_related("item__options"):
         option = next(o for o in attempt_item.item.options.all() if o.correct == correct)
-        data[f"item-{attempt_item.pk}"] = [str(option.pk)]
+        data[f"item-{attempt_item.pk}"] = [option_values(attempt_item)[option.pk]]
     return data

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from enrolments.models import Enrollment
 from quizzes.models import Attempt, Option
+from quizzes.selectors import option_values
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +119,7 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
         axe("final-test" if passing else "")
         for attempt_item in attempt.attempt_items.all():
             option = Option.objects.get(item=attempt_item.item_id, correct=passing)
-            choose_by_keyboard(page, f"item-{attempt_item.pk}", str(option.pk))
+            choose_by_keyboard(page, f"item-{attempt_item.pk}", option_values(attempt_item)[option.pk])
         submit_by_keyboard(page, "main form button[type=submit]")
         axe("result-passed" if passing else "result-failed")
     page.goto(reverse("enrolments:evaluation", args=[enrollment.pk]))
