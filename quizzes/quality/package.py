@@ -1,14 +1,15 @@
 """
-Read a course package directory into quality records, with the file and line of every item, option,
-decision and accreditation profile. The package validator has checked the structure already; this reads the
-same files again with line numbers, so the checker does not depend on how the importer stores a package.
+Quality records of a course package, with the file and line of every item, option, decision and accreditation
+profile, read from the documents the package validator has loaded (``courses.packages.PackageFiles``) once its
+own rules have passed; ``read_sources`` loads a directory itself, for use outside an import.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from courses.yamlio import LineDict, LineList, load
+from courses.packages.package import PackageFiles
+from courses.packages.yamlio import LineDict, LineList, load
 
 from .records import ItemRecord, OptionRecord, ProfileRecord
 
@@ -62,7 +63,8 @@ def _decisions(module: LineDict, file: str) -> list[ItemRecord]:
             continue
         nodes = step["nodes"]
         scene: dict[str, list[str]] = {}
-        for node in nodes.values():
+        # The scene a learner plays through; debriefs are left out, they speak in the course's general terms.
+        for node in (n for n in nodes.values() if isinstance(n, dict) and n.get("type") != "debrief"):
             for language, text in _texts(node.get("text")).items():
                 scene.setdefault(language, []).append(text)
         context = {language: "\n".join(texts) for language, texts in scene.items()}
@@ -90,29 +92,42 @@ def _decisions(module: LineDict, file: str) -> list[ItemRecord]:
 
 
 def read_sources(root: Path) -> Sources:
-    """Records of a package directory; paths are shown relative to the package's parent, like the validator's."""
+    """Load a package directory and read its records (the validator's checks are not run)."""
     root = root.resolve()
+    return sources_of(
+        PackageFiles(
+            root=root,
+            course=load(root / "course.yaml"),
+            principles=None,
+            modules=[(path, load(path)) for path in sorted((root / "modules").glob("*.yaml"))],
+            items=[(path, load(path)) for path in sorted((root / "items").glob("*.yaml"))],
+        )
+    )
+
+
+def sources_of(files: PackageFiles) -> Sources:
+    """Records of loaded package files; paths are shown relative to the package's parent, like the validator's."""
+    root = files.root
     sources = Sources()
 
     def relative(path: Path) -> str:
         return str(path.relative_to(root.parent))
 
-    course = load(root / "course.yaml")
+    course = files.course
     if isinstance(course, dict) and isinstance(course.get("languages"), list):
         sources.languages = [str(lang) for lang in course["languages"]]
-    for path in sorted((root / "items").glob("*.yaml")):
-        for entry in load(path) or []:
+    for path, doc in files.items:
+        for entry in doc or []:
             if not isinstance(entry, dict):
                 continue
-            if "case" in entry:
+            if "items" in entry and "case" in entry:
                 for member in entry.get("items") or []:
                     sources.final.append(
                         _item(member, "final", relative(path), module=str(entry.get("module")), case=str(entry["case"]))
                     )
             else:
                 sources.final.append(_item(entry, "final", relative(path)))
-    for path in sorted((root / "modules").glob("*.yaml")):
-        module = load(path)
+    for path, module in files.modules:
         if not isinstance(module, dict):
             continue
         for data in module.get("items") or []:
@@ -131,7 +146,7 @@ def read_sources(root: Path) -> Sources:
                 pass_mark=int(profile.get("pass_mark") or 0),
                 blueprint={str(k): int(v) for k, v in (profile.get("blueprint") or {}).items()},
                 principle_quotas={str(k): int(v) for k, v in (profile.get("principle_quotas") or {}).items()},
-                quality=dict(quality) if isinstance(quality, dict) else ({} if quality is None else quality),
+                quality=dict(quality) if isinstance(quality, dict) else {},
                 file=relative(root / "course.yaml"),
                 line=profile.line_of("quality") if "quality" in profile else profiles.line_of(index),
             )

@@ -35,7 +35,7 @@ def decision_records(version: CourseVersion) -> list[ItemRecord]:
     for step in steps:
         nodes = step.data.get("nodes") or {}
         scene: dict[str, list[str]] = {}
-        for node in nodes.values():
+        for node in (n for n in nodes.values() if n.get("type") != "debrief"):
             for language, text in (node.get("text") or {}).items():
                 scene.setdefault(language, []).append(text)
         context = {language: "\n".join(texts) for language, texts in scene.items()}

@@ -122,7 +122,7 @@ def all_or_none(text: str, language: str) -> bool:
 
 def question_of(stem: str) -> str:
     """The sentence that asks: the last one ending in '?', else the stem's last sentence."""
-    sentences = [s for s in re.split(r"(?<=[.!?:])\s+", stem.strip()) if s]
+    sentences = [s for s in re.split(r"(?<=[.!?:])[“”\"»«’']?\s+", stem.strip()) if s]
     asking = [s for s in sentences if s.rstrip().endswith("?")]
     return (asking or sentences or [""])[-1]
 
@@ -162,6 +162,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def form(text: str) -> tuple[bool, str]:
     """What a reader sees of an option's form: does it start with a capital, and how does it end."""
     stripped = text.strip().strip("\"'„“”‚‘’»«")
-    first = next((c for c in stripped if c.isalpha()), "")
+    # The first word that starts with a letter: "§ 5a UWG" starts with "UWG", not with the "a" of "5a".
+    first = next((word[0] for word in stripped.split() if word[0].isalpha()), "")
     last = stripped[-1:] if stripped else ""
     return first.isupper(), last if last in ".!?;:…" else ""

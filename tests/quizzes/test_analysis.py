@@ -124,7 +124,7 @@ def test_stored_analysis_has_figures_frequencies_and_flags(analysed):
     rows = {s.item.key: s for s in ItemStatistic.objects.filter(assessment=analysed).select_related("item")}
     assert set(rows) == {"q1", "q2"}
     assert rows["q1"].responses == 12 and rows["q1"].facility == 0.5
-    assert rows["q1"].distractors == {"a": 6, "b": 6}
+    assert rows["q1"].distractors == {"a": 6, "b": 6, "c": 0, "d": 0, "e": 0}
     assert rows["q1"].point_biserial == pytest.approx(-1.0)
     assert "negative" in rows["q1"].flags
     summary = AssessmentStatistic.objects.get(assessment=analysed)
@@ -138,7 +138,7 @@ def test_csv_export_lists_every_item_version(author_client, analysed):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["item"] for r in rows] == ["q1", "q2"]
-    assert rows[0]["facility"] == "0.5000" and rows[0]["option_frequencies"] == "a*:6 b:6"
+    assert rows[0]["facility"] == "0.5000" and rows[0]["option_frequencies"] == "a*:6 b:6 c:0 d:0 e:0"
     assert rows[0]["flags"] == "negative"
 
 
