@@ -224,8 +224,11 @@ def replays(item: ItemRecord, decisions: Sequence[ItemRecord], thresholds: Thres
             )
             stem = words.content_stems(item.stem.get(language, ""), language)
             scene = words.content_stems(decision.context.get(language, ""), language)
-            contained = len(stem & scene) / len(stem) if len(stem) >= 6 else 0.0
-            if matched >= 2 or contained >= 0.8:
+            # A short stem shares its few words with many scenes; only a scenario-length stem can replay one,
+            # and a scene is compared with the items of its own module (other modules share the vocabulary).
+            long_enough = len(stem) >= 8 and decision.module == item.module
+            contained = len(stem & scene) / len(stem) if long_enough else 0.0
+            if matched >= 2 or contained >= thresholds.replay_stem_share_min:
                 reason = f"{matched} of its options repeat" if matched >= 2 else "its stem repeats"
                 message = f"{reason} vignette decision {decision.id!r} ({decision.where}); ask about a new case"
                 return [_warn(item, "replays_vignette", message)]

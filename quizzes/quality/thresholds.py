@@ -50,6 +50,9 @@ LIMITS: dict[str, Limit] = {
     "replay_similarity_min": _limit(
         0.5, 0.1, 1.0, maximum=True, help="warn when options overlap a vignette decision's this much (Jaccard)"
     ),
+    "replay_stem_share_min": _limit(
+        0.65, 0.3, 1.0, maximum=True, help="warn when this share of a stem's words appears in a vignette's scene"
+    ),
     "strategy_draws": _limit(
         1000, 100, 20000, maximum=False, integer=True, help="simulated blueprint draws per profile and language"
     ),
@@ -65,6 +68,7 @@ class Thresholds:
     cue_word_gap_max: float = LIMITS["cue_word_gap_max"].default
     true_false_balance_tolerance: float = LIMITS["true_false_balance_tolerance"].default
     replay_similarity_min: float = LIMITS["replay_similarity_min"].default
+    replay_stem_share_min: float = LIMITS["replay_stem_share_min"].default
     strategy_draws: int = int(LIMITS["strategy_draws"].default)
 
 

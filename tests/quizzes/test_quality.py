@@ -260,3 +260,27 @@ def test_a_tightened_profile_refuses_what_the_default_accepts():
     strict = ProfileRecord(**{**PROFILE.__dict__, "quality": {"key_longest_share_max": 0.2}})
     assert [f for f in quality.check(bank, profiles=[strict]).refusals if f.code == "key_longest_share"]
     assert strictest([resolve({"key_longest_share_max": 0.2}), DEFAULTS]).key_longest_share_max == 0.2
+
+
+def test_a_stem_retelling_a_vignette_scene_of_its_module_is_a_replay():
+    """A long stem whose words come from a vignette's scene in the same module replays it; in another module not."""
+    scene = (
+        "Sunday evening. A follow request appears on your private account from a patient who has been in "
+        "treatment with you for four months for social anxiety and finds approaching people very hard."
+    )
+    decision = ItemRecord(
+        "one/follow/decide",
+        "decision",
+        "decision",
+        "one",
+        {"de": "Was tun Sie?", "en": "What do you do?"},
+        (option("x", "Annehmen", "Accept"), option("y", "Ablehnen", "Decline")),
+        "m.yaml",
+        9,
+        context={"de": scene, "en": scene},
+    )
+    stem = "On Sunday evening a patient in treatment for social anxiety sends a follow request to your private account."
+    replay = single("r", ["eins", "zwei", "drei", "vier"], 0, stem=stem)
+    assert item_checks.replays(replay, [decision], DEFAULTS)[0].message.startswith("final item 'r': its stem repeats")
+    elsewhere = single("s", ["eins", "zwei", "drei", "vier"], 0, stem=stem, module="two")
+    assert not item_checks.replays(elsewhere, [decision], DEFAULTS)
