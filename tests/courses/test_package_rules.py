@@ -296,7 +296,13 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         ],
     ),
     "vignette label translation": (
-        [Edit(ONE, 'label: {de: "Annehmen", en: "Accept"}', 'label: {de: "Annehmen"}')],
+        [
+            Edit(
+                ONE,
+                'label: {de: "Annehmen und weiterposten", en: "Accept and keep posting"}',
+                'label: {de: "Annehmen"}',
+            )
+        ],
         [
             "mini-course/modules/01-one.yaml:26: vignette 'follow' node 'decide' option 'accept': "
             "'label' has no 'en' translation"

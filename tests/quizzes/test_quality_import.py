@@ -112,7 +112,7 @@ def test_cued_copy_of_the_bank_is_refused_with_file_line_and_writes_nothing(tmp_
     assert re.search(
         r"course\.yaml:\d+: accreditation 'de-kategorie-d': the test-wise strategy longest .* passes", errors
     )
-    assert "the key is the longest option in 100% of the 64 single-best items (de)" in errors
+    assert re.search(r"the key is the longest option in 100% of the \d+ single-best items \(de\)", errors)
     assert "test-wise strategies" in errors and "combined" in errors  # the pass-rate table
     with pytest.raises(CommandError):
         call_command("import_course", str(package))
