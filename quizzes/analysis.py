@@ -24,6 +24,10 @@ UPPER_LOWER = 0.27
 TOO_EASY = 0.90
 TOO_HARD = 0.20
 MIN_RESPONSES = 10
+# Nearly everyone right, and the strong and weak learners alike: the item may be answerable without the
+# content (a cue the item-quality checker names beside it, or a key that leaked).
+CUEING_FACILITY = 0.85
+CUEING_DISCRIMINATION = 0.10
 
 
 @dataclass
@@ -109,7 +113,8 @@ def analyse(attempt: np.ndarray, item: np.ndarray, credit: np.ndarray) -> tuple[
 def flags(
     *, responses: int, facility: float | None, discrimination: float | None, point_biserial: float | None
 ) -> list[str]:
-    """Why an author should look at an item: ``too_easy``, ``too_hard``, ``negative``; none below the minimum."""
+    """Why an author should look at an item: ``too_easy``, ``too_hard``, ``negative``, ``cueing``; none below the
+    minimum. ``cueing``: facility at least 0.85 with discrimination and point-biserial both below 0.10."""
     if responses < MIN_RESPONSES or facility is None:
         return []
     found = []
@@ -119,4 +124,7 @@ def flags(
         found.append("too_hard")
     if (discrimination is not None and discrimination < 0) or (point_biserial is not None and point_biserial < 0):
         found.append("negative")
+    near_zero = [v for v in (discrimination, point_biserial) if v is not None]
+    if facility >= CUEING_FACILITY and near_zero and all(v < CUEING_DISCRIMINATION for v in near_zero):
+        found.append("cueing")
     return found

@@ -8,10 +8,19 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         # The item bank is part of a course package; this app writes it when a package is imported.
-        from courses.packages.registry import PACKAGE_CASE_READERS, PACKAGE_ITEM_READERS, PACKAGE_WRITERS
+        from courses.packages.registry import (
+            PACKAGE_CASE_READERS,
+            PACKAGE_CHECKS,
+            PACKAGE_ITEM_READERS,
+            PACKAGE_WRITERS,
+        )
 
         from .bank import export_case_sets, export_item_bank, import_item_bank
+        from .quality.report import check_package_quality
 
+        # Every package read (``import_course`` and ``--check``) runs the item-quality checker (decision 0210).
+        if check_package_quality not in PACKAGE_CHECKS:
+            PACKAGE_CHECKS.append(check_package_quality)
         if import_item_bank not in PACKAGE_WRITERS:
             PACKAGE_WRITERS.append(import_item_bank)
         if export_item_bank not in PACKAGE_ITEM_READERS:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from courses import opaque
 from courses.i18n import localized
 from enrolments.models import Enrollment
 
@@ -70,17 +71,31 @@ def review_aspects(attempt: Attempt, assessment: Assessment | None, *, now: date
     return review.aspects(matrix, at)
 
 
+def option_scope(attempt_item: AttemptItem) -> str:
+    return f"quizzes.attempt-item:{attempt_item.pk}"
+
+
+def option_values(attempt_item: AttemptItem) -> dict[int, str]:
+    """The opaque value the form sends for each option of a drawn item (option primary key -> value)."""
+    return opaque.values(option_scope(attempt_item), attempt_item.option_order)
+
+
 def question_rows(attempt_items: Iterable[AttemptItem], *, reveal: frozenset = frozenset()) -> list[dict]:
-    """What the attempt and review pages render per item. Keys and rationales only when ``reveal`` says so."""
+    """What the attempt and review pages render per item. Keys and rationales only when ``reveal`` says so.
+
+    Options come in the attempt's stored shuffled order, each with an opaque value (not its database id), so
+    neither the order nor the values in the page say anything about the key.
+    """
     rows, previous_case = [], None
     for attempt_item in attempt_items:
         item = attempt_item.item
         by_id = {o.pk: o for o in item.options.all()}
         selected = set(attempt_item.selected)
+        values = option_values(attempt_item)
         options = []
         for pk in attempt_item.option_order:
             option = by_id[pk]
-            entry = {"id": pk, "text": option.text, "selected": pk in selected}
+            entry = {"value": values[pk], "text": option.text, "selected": pk in selected}
             if "answer" in reveal:
                 entry["correct"] = option.correct
             if "rationale" in reveal and pk in selected:

@@ -23,13 +23,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from courses import opaque
 from courses.i18n import localized
 from courses.scoring import score_item
 from enrolments.models import Enrollment
 from enrolments.selectors import active_time_missing, required_steps_done
 from organizations.permissions import can_manage
 
-from . import blueprint
+from . import blueprint, selectors
 from .errors import QuizError
 from .models import Accommodation, Assessment, Attempt, AttemptItem, CaseSet, Item, Option
 
@@ -38,9 +39,14 @@ __all__ = ["QuizError"]
 
 @dataclass
 class Answers:
-    """Parsed answer form: selections per attempt item, the items the form showed, and review flags."""
+    """Parsed answer form: selections per attempt item, the items the form showed, and review flags.
+
+    A form sends opaque option values (``values``), which are checked against the attempt and turned into
+    option primary keys (``selected``); callers inside the server may give ``selected`` directly.
+    """
 
     selected: dict[int, list[int]] = field(default_factory=dict)
+    values: dict[int, list[str]] = field(default_factory=dict)
     # Items on the form: one of them with no selection was cleared by the learner.
     shown: set[int] = field(default_factory=set)
     # None when the form carried no flags (an API call); otherwise the flagged items among ``shown``.
@@ -54,7 +60,7 @@ class Answers:
         return cls(selected=selected, shown=set(selected))
 
     def __bool__(self) -> bool:
-        return bool(self.selected or self.shown or self.flagged)
+        return bool(self.selected or self.values or self.shown or self.flagged)
 
 
 def _ids(values: Iterable[str]) -> list[int]:
@@ -72,7 +78,7 @@ def parse_form(post: Mapping[str, list[str]]) -> Answers:
     for name, values in post.items():
         if name.startswith("item-"):
             (attempt_item_id,) = _ids([name.removeprefix("item-")])
-            answers.selected[attempt_item_id] = _ids(values)
+            answers.values[attempt_item_id] = [str(v)[:64] for v in values]
     return answers
 
 
@@ -83,17 +89,26 @@ def parse_answers(attempt: Attempt, post: Mapping[str, list[str]]) -> Answers:
     return answers
 
 
+def _foreign_option() -> QuizError:
+    return QuizError(_("An answer refers to an option that does not belong to its question."), code="foreign_option")
+
+
 def _check(answers: Answers, attempt_items: Sequence[AttemptItem]) -> None:
     by_id = {ai.pk: ai for ai in attempt_items}
-    referenced = set(answers.selected) | answers.shown | (answers.flagged or set())
+    referenced = set(answers.selected) | set(answers.values) | answers.shown | (answers.flagged or set())
     if not referenced <= set(by_id):
         raise QuizError(_("An answer refers to a question that is not part of this attempt."), code="foreign_item")
+    for attempt_item_id, values in answers.values.items():
+        attempt_item = by_id[attempt_item_id]
+        option_ids = opaque.resolve(selectors.option_scope(attempt_item), attempt_item.option_order, values)
+        if option_ids is None:
+            raise _foreign_option()
+        answers.selected[attempt_item_id] = option_ids
+    answers.values = {}
     for attempt_item_id, option_ids in answers.selected.items():
         attempt_item = by_id[attempt_item_id]
         if not set(option_ids) <= set(attempt_item.option_order):
-            raise QuizError(
-                _("An answer refers to an option that does not belong to its question."), code="foreign_option"
-            )
+            raise _foreign_option()
         if attempt_item.item.type != Item.Type.MULTIPLE and len(option_ids) > 1:
             raise QuizError(
                 _("Question %(number)d takes one answer only.") % {"number": attempt_item.position},
@@ -284,8 +299,8 @@ def _start_attempt(enrollment: Enrollment) -> Attempt:
         if assessment.layout == Assessment.Layout.PAGED and (item.case_id is None or item.case_id != previous_case):
             page += 1
         previous_case = item.case_id
-        option_ids = [o.pk for o in item.options.all()]
-        order = option_ids if item.type == Item.Type.TRUEFALSE else blueprint.option_order(option_ids, seed, position)
+        # Every type is shuffled, true/false too: "true" first every time would be a pattern to learn.
+        order = blueprint.option_order([o.pk for o in item.options.all()], seed, position)
         rows.append(AttemptItem(attempt=attempt, item=item, position=position, page=max(page, 1), option_order=order))
     AttemptItem.objects.bulk_create(rows)
     return attempt

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from config.tasks import enqueue_on_commit
@@ -26,10 +27,28 @@ from . import services, statistics
 from .errors import QuizError
 from .forms import NONE, AccommodationForm
 from .models import Assessment, ItemStatistic
+from .quality import items as item_quality
+from .quality.stored import decision_records, item_record
+from .quality.thresholds import DEFAULTS
 from .tasks import recompute_item_analysis_task
 
 PAGE_SIZE = 50
 AUTHOR_PERMISSION = "quizzes.view_item_analysis"
+
+# What the item-quality checker found on an item, as authors read it beside the statistics.
+FINDING_LABELS = {
+    "key_longest": _lazy("key longer than every distractor"),
+    "key_shortest": _lazy("key shorter than every distractor"),
+    "uneven_lengths": _lazy("options of very unequal length"),
+    "key_only_hedged": _lazy("only the key hedges"),
+    "key_only_without_absolute": _lazy("only the key lacks an absolute word"),
+    "tf_absolute_false": _lazy("false statement with an absolute word"),
+    "tf_hedge_true": _lazy("true statement that hedges"),
+    "all_or_none": _lazy("all/none of the above"),
+    "negative_stem": _lazy("negative question without emphasis"),
+    "grammatical_cue": _lazy("grammatical cue"),
+    "replays_vignette": _lazy("replays a vignette decision"),
+}
 
 
 # Accommodations -------------------------------------------------------------------------------------------
@@ -124,8 +143,13 @@ def _analysis_page(request: HttpRequest, assessment: Assessment, *, base: str) -
         .order_by("item__module_slug", "item__key", "item__version")
     )
     items: list[dict[str, Any]] = []
+    # The item-quality checker's findings on each item stand beside its statistics: a cueing flag from the
+    # analysis and a cue the checker names usually explain each other.
+    decisions = decision_records(assessment.course_version)
     for row in rows:
         options = list(row.item.options.all())
+        codes = {f.code for f in item_quality.check_item(item_record(row.item), DEFAULTS, decisions)}
+        findings = [FINDING_LABELS[code] for code in sorted(codes) if code in FINDING_LABELS]
         share = [
             {
                 "key": o.key,
@@ -135,7 +159,7 @@ def _analysis_page(request: HttpRequest, assessment: Assessment, *, base: str) -
             }
             for o in options
         ]
-        items.append({"stat": row, "options": share})
+        items.append({"stat": row, "options": share, "findings": findings})
     summary = getattr(assessment, "statistic", None)
     return render(
         request,

@@ -1,8 +1,9 @@
 """
 The final test for learners: start, take (autosave, pages, flags, timer), submit and review the result.
 
-Grading happens only in services, on the server; the attempt page and the autosave answers carry option ids
-and texts, never which option is correct or any rationale.
+Grading happens only in services, on the server; the attempt page carries option texts in a shuffled order
+with opaque per-attempt values (``courses.opaque``), never database ids, which option is correct or any
+rationale, and the autosave answers carry only times.
 """
 
 from django.contrib import messages

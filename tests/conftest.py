@@ -106,10 +106,20 @@ def ready_enrollment(enrollment) -> Enrollment:
     return enrollment
 
 
+def choice_value(enrollment, step, where: str, option_id: str) -> str:
+    """The opaque value a step page sends for an authored option (``where``: a node id, or ``item:<id>``)."""
+    from courses import opaque
+    from enrolments.choices import scope
+
+    return opaque.values(scope(enrollment.pk, step.pk, where), [option_id])[option_id]
+
+
 def answer_all(attempt, *, correct: bool) -> dict[str, list[str]]:
-    """POST data answering every drawn item right (or wrong)."""
+    """POST data answering every drawn item right (or wrong), with the opaque values the page shows."""
+    from quizzes.selectors import option_values
+
     data = {}
     for attempt_item in attempt.attempt_items.select_related("item").prefetch_related("item__options"):
         option = next(o for o in attempt_item.item.options.all() if o.correct == correct)
-        data[f"item-{attempt_item.pk}"] = [str(option.pk)]
+        data[f"item-{attempt_item.pk}"] = [option_values(attempt_item)[option.pk]]
     return data

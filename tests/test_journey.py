@@ -8,7 +8,7 @@ from certificates.models import Certificate
 from courses.models import Step
 from enrolments.models import Enrollment
 from quizzes.models import Attempt
-from tests.conftest import answer_all
+from tests.conftest import answer_all, choice_value
 
 
 def step_url(enrollment, step):
@@ -31,13 +31,17 @@ def test_whole_journey(client, learner_client, learner, version, tmp_path, djang
     assert learner_client.post(step_url(enrollment, intro), {"action": "complete"}).status_code == 302
     page = learner_client.get(step_url(enrollment, vignette)).content.decode()
     assert "Was tun Sie?" in page or "What do you do?" in page
-    learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "decide", "option": "accept"})
+    accept = choice_value(enrollment, vignette, "decide", "accept")
+    assert f'value="{accept}"' in page and 'value="accept"' not in page  # opaque values, not authored ids
+    learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "decide", "option": accept})
     page = learner_client.get(step_url(enrollment, vignette)).content.decode()
     assert "Abstinenz" in page  # the feedback of the chosen option
-    learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": "a"})
+    answer = choice_value(enrollment, vignette, "after", "a")
+    learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": answer})
     page = learner_client.get(step_url(enrollment, vignette)).content.decode()
     assert "Rückblick A" in page  # the conditional edge for 'accept'
-    learner_client.post(step_url(enrollment, check), {"action": "check", "item-one-c1": "a"})
+    checked = choice_value(enrollment, check, "item:one-c1", "a")
+    learner_client.post(step_url(enrollment, check), {"action": "check", "item-one-c1": checked})
     learner_client.post(step_url(enrollment, text2), {"action": "complete"})
     learner_client.post(step_url(enrollment, reflection), {"action": "reflect", "text": "Meine Haltung."})
     learner_client.post(step_url(enrollment, lecture), {"action": "complete"})
@@ -100,10 +104,18 @@ def test_vignette_choice_for_a_node_not_open_is_refused(learner_client, enrollme
     intro = Step.objects.get(module__version=version, slug="intro")
     vignette = Step.objects.get(module__version=version, slug="follow")
     learner_client.post(step_url(enrollment, intro), {"action": "complete"})
-    response = learner_client.post(step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": "a"})
+    answer = choice_value(enrollment, vignette, "after", "a")
+    response = learner_client.post(
+        step_url(enrollment, vignette), {"action": "choose", "node": "after", "option": answer}
+    )
     assert response.status_code == 400
     response = learner_client.post(
         step_url(enrollment, vignette), {"action": "choose", "node": "decide", "option": "made-up"}
+    )
+    assert response.status_code == 400
+    # The authored id is not what the page offers: it is refused like any other value.
+    response = learner_client.post(
+        step_url(enrollment, vignette), {"action": "choose", "node": "decide", "option": "accept"}
     )
     assert response.status_code == 400
     assert not VignetteChoice.objects.exists()

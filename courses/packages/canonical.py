@@ -66,6 +66,8 @@ def canonical_module(module: dict[str, Any]) -> dict[str, Any]:
 
 # Settings of the final test under this accreditation, written by quizzes into its Assessment (decision 0203).
 ASSESSMENT_KEYS = ("grading", "layout", "time_limit_minutes", "grace_minutes", "principle_quotas", "review")
+# Read by the item-quality checker (quizzes.quality) only; kept so an export hashes like its package.
+CHECK_KEYS = ("quality",)
 
 
 def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, Any]:
@@ -85,6 +87,7 @@ def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, An
         **_optional(profile, "wording"),
         "min_active_share": profile.get("min_active_share", 0),
         **{key: profile[key] for key in ASSESSMENT_KEYS if key in profile},
+        **{key: profile[key] for key in CHECK_KEYS if profile.get(key)},
     }
 
 

@@ -14,6 +14,8 @@ class PackageError:
 
 
 class InvalidPackage(Exception):
-    def __init__(self, errors: list[PackageError]) -> None:
+    def __init__(self, errors: list[PackageError], *, report: list[str] | None = None) -> None:
         super().__init__(f"{len(errors)} error(s) in the course package")
         self.errors = errors
+        # Lines a registered check adds to explain its errors (e.g. the item checker's strategy table).
+        self.report = report or []

@@ -22,6 +22,21 @@ class Package:
     media: dict[str, str] = field(default_factory=dict)
     # What the validator found worth a look but not worth refusing (file:line messages); not part of the hash.
     warnings: list[Any] = field(default_factory=list)
+    # Lines of the registered checks' report (``registry.PACKAGE_CHECKS``: the item-quality tables) for
+    # ``import_course --check``; not part of the hash.
+    report: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PackageFiles:
+    """The loaded YAML documents of a package (with line numbers), each with its path."""
+
+    root: Path
+    course: Any
+    principles: Any
+    modules: list[tuple[Path, Any]]
+    items: list[tuple[Path, Any]]
+    terminology: Any = None
 
 
 def media_files(step: dict[str, Any]) -> list[str]:

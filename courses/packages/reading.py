@@ -4,7 +4,6 @@ rules that need the whole package; raise :class:`InvalidPackage` with every erro
 package in canonical form with its content hash.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ from .errors import InvalidPackage, PackageError
 from .files import read_text, scan
 from .item_checks import check_bank, expand_cases
 from .module_checks import check_module
-from .package import Package
+from .package import Package, PackageFiles
+from .registry import PACKAGE_CHECKS, CheckOutcome
 from .schema import check_schema
 from .signoff_checks import check_signoff
 from .source_checks import check_sources
@@ -37,17 +37,6 @@ from .yamlio import LineDict, LineList, YamlSyntaxError, line_of_node, load, pla
 
 # A module may state its minutes; more than this share above the computed estimate is refused.
 DECLARED_MINUTES_TOLERANCE = 0.10
-
-
-@dataclass
-class _Files:
-    """The loaded YAML documents of a package, each with its path."""
-
-    course: Any
-    principles: Any
-    modules: list[tuple[Path, Any]]
-    items: list[tuple[Path, Any]]
-    terminology: Any
 
 
 def read_package(root: Path, *, today: date | None = None) -> Package:
@@ -68,6 +57,9 @@ def read_package(root: Path, *, today: date | None = None) -> Package:
     bank, cases, found, timing = _check_rules(check, root, files, today=today or timezone.localdate())
     takeaways = _read_takeaways(check, root, found)
     check.raise_if_any()
+    outcome = _run_registered_checks(files)
+    if outcome.errors:
+        raise InvalidPackage(outcome.errors, report=outcome.report)
     modules = [plain(module) for _path, module in files.modules]
     for module in modules:
         module["minutes"] = timing.module_minutes(module["slug"]) if timing else 0
@@ -80,14 +72,26 @@ def read_package(root: Path, *, today: date | None = None) -> Package:
         takeaways=takeaways,
         cases=plain(cases),
         terminology=plain(files.terminology),
-        warnings=check.warnings,
+        warnings=check.warnings + outcome.warnings,
+        report=outcome.report,
     )
     canonical(package)
     package.content_hash = content_hash(package)
     return package
 
 
-def _load_files(check: Checker, root: Path) -> _Files:
+def _run_registered_checks(files: PackageFiles) -> CheckOutcome:
+    """The checks other apps register (the item-quality checker), on a package that passed every rule here."""
+    outcome = CheckOutcome()
+    for registered in PACKAGE_CHECKS:
+        found = registered(files)
+        outcome.errors += found.errors
+        outcome.warnings += found.warnings
+        outcome.report += found.report
+    return outcome
+
+
+def _load_files(check: Checker, root: Path) -> PackageFiles:
     def load_or_report(path: Path) -> Any:
         try:
             return load(path)
@@ -97,7 +101,8 @@ def _load_files(check: Checker, root: Path) -> _Files:
 
     principles = root / "principles.yaml"
     terminology = root / "terminology.yaml"
-    return _Files(
+    return PackageFiles(
+        root=root,
         course=load_or_report(root / "course.yaml"),
         principles=load_or_report(principles) if principles.is_file() else LineList(),
         modules=[(path, load_or_report(path)) for path in sorted((root / "modules").glob("*.yaml"))],
@@ -106,7 +111,7 @@ def _load_files(check: Checker, root: Path) -> _Files:
     )
 
 
-def _check_structure(check: Checker, root: Path, files: _Files) -> None:
+def _check_structure(check: Checker, root: Path, files: PackageFiles) -> None:
     check_schema(check, root / "course.yaml", files.course, "course")
     if (root / "principles.yaml").is_file():
         check_schema(check, root / "principles.yaml", files.principles, "principles")
@@ -119,7 +124,7 @@ def _check_structure(check: Checker, root: Path, files: _Files) -> None:
 
 
 def _check_rules(
-    check: Checker, root: Path, files: _Files, *, today: date
+    check: Checker, root: Path, files: PackageFiles, *, today: date
 ) -> tuple[list[Any], list[dict[str, Any]], list[Variant], Estimate | None]:
     """Apply the rules across files, in the order authors read them.
 

@@ -19,7 +19,7 @@ from config.tasks import enqueue_on_commit
 from courses import vignettes
 from courses.models import Course, CourseVersion, Step
 
-from .. import panels, selectors
+from .. import choices, panels, selectors
 from ..errors import EnrolmentError
 from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
 from ..services import learning as services
@@ -132,7 +132,8 @@ def _handle_post(
             return redirect(_step_url(enrollment, step))
         if action == "choose":
             node = request.POST["node"]
-            services.choose(enrollment, step, node=node, selected=request.POST.getlist("option"))
+            selected = _chosen_at_node(enrollment, step, node, request.POST.getlist("option"))
+            services.choose(enrollment, step, node=node, selected=selected)
             return redirect(_step_url(enrollment, step, anchor="latest"))
         if action == "reflect":
             services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
@@ -141,14 +142,28 @@ def _handle_post(
         services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
         return redirect(after)
     if step.kind == Step.Kind.CHECK and action == "check":
+        formative = step.formative_items()
         answers = {
-            item_id: request.POST.getlist(f"item-{item_id}")
+            item_id: choices.chosen(
+                choices.scope(enrollment.pk, step.pk, f"item:{item_id}"),
+                formative[item_id]["options"],
+                request.POST.getlist(f"item-{item_id}"),
+            )
             for item_id in step.data["items"]
-            if request.POST.getlist(f"item-{item_id}")
+            if item_id in formative and request.POST.getlist(f"item-{item_id}")
         }
         services.answer_check(enrollment, step, answers=answers)
         return redirect(_step_url(enrollment, step, anchor="results"))
     return HttpResponseBadRequest("Unknown action.")
+
+
+def _chosen_at_node(enrollment: Enrollment, step: Step, node_id: str, posted: list[str]) -> list[str]:
+    """The authored option ids behind the values posted at a decision or an embedded item."""
+    node = step.data["nodes"].get(node_id)
+    if node is None:
+        return posted  # the service refuses a node the path is not waiting on
+    options = node["options"] if node["type"] == "decision" else step.formative_items()[node["item"]]["options"]
+    return choices.chosen(choices.scope(enrollment.pk, step.pk, node_id), options, posted)
 
 
 def _kind_context(enrollment: Enrollment, step: Step) -> dict:
@@ -162,7 +177,17 @@ def _kind_context(enrollment: Enrollment, step: Step) -> dict:
         answers = progress.answers if progress else {}
         formative = step.formative_items()
         items = [
-            {"id": item_id, "item": formative[item_id], "selected": answers.get(item_id, [])}
+            {
+                "id": item_id,
+                "item": formative[item_id],
+                "choices": choices.offered(
+                    choices.scope(enrollment.pk, step.pk, f"item:{item_id}"),
+                    formative[item_id]["options"],
+                    text="text",
+                    selected=answers.get(item_id, []),
+                    reveal=bool(answers),
+                ),
+            }
             for item_id in step.data["items"]
         ]
         return {"items": items, "answered": bool(answers)}
@@ -171,11 +196,11 @@ def _kind_context(enrollment: Enrollment, step: Step) -> dict:
 
 def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
     graph = step.data
-    choices = list(VignetteChoice.objects.filter(enrollment=enrollment, step=step))
+    made = list(VignetteChoice.objects.filter(enrollment=enrollment, step=step))
     progress = StepProgress.objects.filter(enrollment=enrollment, step=step).first()
     current = progress.path if progress else 1
     paths: dict[int, dict[str, vignettes.Answer]] = {}
-    for choice in choices:
+    for choice in made:
         paths.setdefault(choice.path, {})[choice.node] = vignettes.Answer(choice.option, choice.correct)
     path = paths.get(current, {})
     state = vignettes.walk(graph, path)
@@ -183,12 +208,17 @@ def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
     for node_id in state.visited:
         node = graph["nodes"][node_id]
         entry = {"id": node_id, "node": node, "answer": path.get(node_id)}
+        where = choices.scope(enrollment.pk, step.pk, node_id)
         if node["type"] == "decision" and entry["answer"]:
             entry["option"] = next(o for o in node["options"] if o["id"] == entry["answer"].option)
+        elif node["type"] == "decision":
+            entry["choices"] = choices.offered(where, node["options"], text="label")
         if node.get("item"):
             entry["item"] = step.formative_items()[node["item"]]
-            if entry["answer"]:
-                entry["selected"] = entry["answer"].option.split(",")
+            selected = entry["answer"].option.split(",") if entry["answer"] else []
+            entry["choices"] = choices.offered(
+                where, entry["item"]["options"], text="text", selected=selected, reveal=bool(entry["answer"])
+            )
         transcript.append(entry)
     earlier = []
     for number in sorted(paths):

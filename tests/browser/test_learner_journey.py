@@ -6,8 +6,11 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from courses.models import Step
 from enrolments.models import Enrollment
 from quizzes.models import Attempt, Option
+from quizzes.selectors import option_values
+from tests.conftest import choice_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,27 +82,29 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
     axe("step-text")
     submit_by_keyboard(page, "main form button[type=submit]")
 
-    # Vignette, first path: accept the follow request, answer the embedded item.
+    # Vignette, first path: accept the follow request, answer the embedded item. Options carry opaque values.
+    vignette = Step.objects.get(module__version=enrollment.course_version, slug="follow")
+    check = Step.objects.get(module__version=enrollment.course_version, slug="check")
     assert page.locator("h1").inner_text() == "Folgeanfrage"
-    choose_by_keyboard(page, "option", "accept")
+    choose_by_keyboard(page, "option", choice_value(enrollment, vignette, "decide", "accept"))
     submit_by_keyboard(page, "main form button[type=submit]")
     assert page.evaluate("document.activeElement.id") == "latest", "focus moves to the feedback"
-    choose_by_keyboard(page, "option", "a")
+    choose_by_keyboard(page, "option", choice_value(enrollment, vignette, "after", "a"))
     submit_by_keyboard(page, "main form button[type=submit]")
     assert "Rückblick A" in page.content()
     axe("vignette-debrief")
     # Second path: decline.
     submit_by_keyboard(page, "main form:has(input[value=restart]) button")
-    choose_by_keyboard(page, "option", "decline")
+    choose_by_keyboard(page, "option", choice_value(enrollment, vignette, "decide", "decline"))
     submit_by_keyboard(page, "main form button[type=submit]")
-    choose_by_keyboard(page, "option", "b")
+    choose_by_keyboard(page, "option", choice_value(enrollment, vignette, "after", "b"))
     submit_by_keyboard(page, "main form button[type=submit]")
     assert "Rückblick B" in page.content()
     assert "Pfad 1" in page.content() and "Pfad 2" in page.content()
     page.get_by_role("link", name=re.compile("Nächster Schritt|Next step")).click()
 
     # Module check: rationale shows at once.
-    choose_by_keyboard(page, "item-one-c1", "a")
+    choose_by_keyboard(page, "item-one-c1", choice_value(enrollment, check, "item:one-c1", "a"))
     submit_by_keyboard(page, "main form button[type=submit]")
     axe("module-check")
     page.get_by_role("link", name=re.compile("Nächster Schritt|Next step")).click()
@@ -117,8 +122,8 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
         attempt = Attempt.objects.filter(enrollment=enrollment).order_by("-number").first()
         axe("final-test" if passing else "")
         for attempt_item in attempt.attempt_items.all():
-            option = Option.objects.get(item=attempt_item.item_id, correct=passing)
-            choose_by_keyboard(page, f"item-{attempt_item.pk}", str(option.pk))
+            option = Option.objects.filter(item=attempt_item.item_id, correct=passing).order_by("position").first()
+            choose_by_keyboard(page, f"item-{attempt_item.pk}", option_values(attempt_item)[option.pk])
         submit_by_keyboard(page, "main form button[type=submit]")
         axe("result-passed" if passing else "result-failed")
     page.goto(reverse("enrolments:evaluation", args=[enrollment.pk]))

@@ -65,16 +65,16 @@ def test_words_leave_out_citations_and_link_targets():
 
 
 def test_estimate_of_the_mini_course_is_its_reading_and_allowances():
-    """Module one: 47 English words (238 wpm), one decision, two answered items: 12 + 60 + 120 seconds → 4 min.
+    """Module one: 54 English words (238 wpm), one decision, two answered items: 12 + 60 + 120 seconds → 4 min.
 
     Module two: a 90-minute video, a reflection (4 min) and its words → 95 min. German reads at 238 × de/en words.
     """
     package = read_package(MINI_COURSE)
     estimate = timing.estimate(package.modules, ["de", "en"])
     assert estimate.rates["en"] == 238
-    assert estimate.rates["de"] == pytest.approx(238 * 54 / 57)
+    assert estimate.rates["de"] == pytest.approx(238 * 62 / 64)
     one = estimate.tallies["one"]["en"]
-    assert (one.words, one.decisions, one.items, one.reflections) == (47, 1, 2, 0)
+    assert (one.words, one.decisions, one.items, one.reflections) == (54, 1, 2, 0)
     assert [m["minutes"] for m in package.modules] == [4, 95]
 
 
@@ -115,7 +115,7 @@ def test_stated_minutes_above_the_estimate_are_refused(root):
     edit(root, TWO, "minutes: 95", "minutes: 120")
     assert errors(root) == [
         f"mini-course/{TWO}:2: module 'two' states 120 minutes, but its content takes an estimated 95 "
-        "(reading at de 225, en 238 words per minute, plus allowances; docs/course-package.md); "
+        "(reading at de 231, en 238 words per minute, plus allowances; docs/course-package.md); "
         "add content or state fewer minutes"
     ]
 
@@ -255,7 +255,7 @@ TERMS = (
 def test_variants_are_refused_in_teaching_text_and_warned_in_items(root):
     (root / "terminology.yaml").write_text(TERMS)
     edit(root, TWO, 'body: {de: "Text über Autonomie."', 'body: {de: "Text über das Praxiskonto."')
-    edit(root, "items/final.yaml", 'en: "Wrong one"', 'en: "The practice page"')
+    edit(root, "items/final.yaml", 'en: "Option one-b"', 'en: "The practice page"')
     line = line_of(root, TWO, "slug: text") - 1
     assert errors(root) == [
         f"mini-course/{TWO}:{line}: step 'text': 'Praxiskonto' (de) is a variant of term 'practice-account'; "

@@ -98,7 +98,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     ),
     "item without id": (
         [Edit(FINAL, "- id: q2\n  type: single", "- type: single")],
-        ["mini-course/items/final.yaml:10: 1: 'id' is a required property"],
+        ["mini-course/items/final.yaml:13: 1: 'id' is a required property"],
     ),
     "item type": (
         [Edit(FINAL, "type: single", "type: essay")],
@@ -112,13 +112,17 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         [
             Edit(
                 FINAL,
-                '    - {id: b, text: {de: "Falsch eins", en: "Wrong one"}, rationale: {de: "Nein.", en: "No."}}\n',
+                "".join(
+                    f'    - {{id: {key}, text: {{de: "Option eins-{key}", en: "Option one-{key}"}}, '
+                    'rationale: {de: "Nein.", en: "No."}}\n'
+                    for key in "bcde"
+                ),
                 "",
             )
         ],
         [
-            "mini-course/items/final.yaml:7: 0.options: [{'id': 'a', 'correct': True, 'text': {'de': 'Richtig eins', "
-            "'en': 'Right one'}, 'rationale': {'de': 'Weil.', 'en': 'Because.'}}] is too short"
+            "mini-course/items/final.yaml:7: 0.options: [{'id': 'a', 'correct': True, 'text': {'de': 'Option eins-a', "
+            "'en': 'Option one-a'}, 'rationale': {'de': 'Weil.', 'en': 'Because.'}}] is too short"
         ],
     ),
     "scoring": (
@@ -245,7 +249,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
             "mini-course/principles.yaml:4: principle 'abstinence' is defined twice",
             "mini-course/modules/01-one.yaml:21: vignette 'follow' node 'decide': option 'decline': "
             "unknown principle 'autonomy'",
-            "mini-course/items/final.yaml:13: item 'q2': unknown principle 'autonomy'",
+            "mini-course/items/final.yaml:16: item 'q2': unknown principle 'autonomy'",
         ],
     ),
     "principle translation": (
@@ -265,7 +269,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         [
             "mini-course/modules/02-two.yaml:1: module slug 'one' is used by another module",
             "mini-course/course.yaml:16: accreditation 'de-d': blueprint names unknown module 'two'",
-            "mini-course/items/final.yaml:12: item 'q2': module 'two' does not exist",
+            "mini-course/items/final.yaml:15: item 'q2': module 'two' does not exist",
         ],
     ),
     "no modules": (
@@ -277,7 +281,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
             "mini-course/course.yaml:11: accreditation 'de-d': the content takes an estimated 0 minutes, "
             "0 full 45-minute units, so at most 0 points, not 2",
             "mini-course/items/final.yaml:3: item 'q1': module 'one' does not exist",
-            "mini-course/items/final.yaml:12: item 'q2': module 'two' does not exist",
+            "mini-course/items/final.yaml:15: item 'q2': module 'two' does not exist",
         ],
     ),
     "step slug twice": (
@@ -295,7 +299,13 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         ],
     ),
     "vignette label translation": (
-        [Edit(ONE, 'label: {de: "Annehmen", en: "Accept"}', 'label: {de: "Annehmen"}')],
+        [
+            Edit(
+                ONE,
+                'label: {de: "Annehmen und weiterposten", en: "Accept and keep posting"}',
+                'label: {de: "Annehmen"}',
+            )
+        ],
         [
             "mini-course/modules/01-one.yaml:26: vignette 'follow' node 'decide' option 'accept': "
             "'label' has no 'en' translation"
@@ -310,22 +320,22 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     ),
     "item id twice": (
         [Edit(FINAL, "- id: q2", "- id: one-c1")],
-        ["mini-course/items/final.yaml:10: item id 'one-c1' is used twice (also in 01-one.yaml)"],
+        ["mini-course/items/final.yaml:13: item id 'one-c1' is used twice (also in 01-one.yaml)"],
     ),
     "item principle unknown": (
         [Edit(FINAL, "principles: [autonomy]", "principles: [vanity]")],
-        ["mini-course/items/final.yaml:13: item 'q2': unknown principle 'vanity'"],
+        ["mini-course/items/final.yaml:16: item 'q2': unknown principle 'vanity'"],
     ),
     "stem translation": (
         [Edit(FINAL, 'stem: {de: "Frage eins?", en: "Question one?"}', 'stem: {de: "Frage eins?"}')],
         ["mini-course/items/final.yaml:6: item 'q1': 'stem' has no 'en' translation"],
     ),
     "option ids repeat": (
-        [Edit(FINAL, '- {id: b, text: {de: "Falsch eins"', '- {id: a, text: {de: "Falsch eins"')],
+        [Edit(FINAL, '- {id: b, text: {de: "Option eins-b"', '- {id: a, text: {de: "Option eins-b"')],
         ["mini-course/items/final.yaml:7: item 'q1': option ids repeat"],
     ),
     "single with two correct": (
-        [Edit(FINAL, '- {id: b, text: {de: "Falsch eins"', '- {id: b, correct: true, text: {de: "Falsch eins"')],
+        [Edit(FINAL, '- {id: b, text: {de: "Option eins-b"', '- {id: b, correct: true, text: {de: "Option eins-b"')],
         ["mini-course/items/final.yaml:7: item 'q1': a single item has exactly one correct option, this one has 2"],
     ),
     "multiple with none correct": (
@@ -339,7 +349,7 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     "item module unknown": (
         [Edit(FINAL, "module: two", "module: three")],
         [
-            "mini-course/items/final.yaml:12: item 'q2': module 'three' does not exist",
+            "mini-course/items/final.yaml:15: item 'q2': module 'three' does not exist",
             "mini-course/course.yaml:16: accreditation 'de-d': blueprint draws 1 items from 'two', "
             "but the bank has only 0",
         ],

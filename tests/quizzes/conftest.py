@@ -10,6 +10,7 @@ from django.utils import timezone
 from organizations.models import Membership, Organization
 from quizzes import services
 from quizzes.models import Assessment, Attempt, AttemptItem, Item, Option
+from quizzes.selectors import option_values
 from tests.conftest import with_second_factor
 
 
@@ -81,8 +82,13 @@ def post_data(attempt: Attempt, *, correct: bool | None = True, flagged=()) -> d
         options = [o for o in attempt_item.item.options.all() if o.correct == correct]
         if attempt_item.item.type != Item.Type.MULTIPLE:
             options = options[:1]
-        data[f"item-{attempt_item.pk}"] = [str(o.pk) for o in options]
+        data[f"item-{attempt_item.pk}"] = [option_values(attempt_item)[o.pk] for o in options]
     return data
+
+
+def value_of(attempt_item: AttemptItem, option_pk: int) -> str:
+    """The opaque value the attempt page sends for an option."""
+    return option_values(attempt_item)[option_pk]
 
 
 def age(attempt: Attempt, **delta) -> None:

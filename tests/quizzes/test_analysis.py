@@ -10,7 +10,7 @@ from django.urls import reverse
 from courses.models import Course
 from enrolments.services import learning as course_services
 from quizzes import analysis, services, tasks
-from quizzes.models import AssessmentStatistic, AttemptItem, ItemStatistic
+from quizzes.models import AssessmentStatistic, AttemptItem, ItemStatistic, Option
 from quizzes.statistics import compute_item_analysis
 from tests.conftest import complete_all_steps
 
@@ -77,6 +77,17 @@ def test_flags_name_easy_hard_and_negative_items():
     assert analysis.flags(responses=20, facility=0.5, discrimination=-0.2, point_biserial=-0.1) == ["negative"]
 
 
+def test_very_easy_items_that_do_not_discriminate_suggest_a_cue():
+    """Facility at least 0.85 with discrimination and point-biserial near zero: the 'cueing' flag."""
+    assert analysis.flags(responses=20, facility=0.95, discrimination=0.02, point_biserial=0.03) == [
+        "too_easy",
+        "cueing",
+    ]
+    assert analysis.flags(responses=20, facility=0.87, discrimination=0.0, point_biserial=None) == ["cueing"]
+    assert analysis.flags(responses=20, facility=0.87, discrimination=0.35, point_biserial=0.3) == []
+    assert analysis.flags(responses=20, facility=0.6, discrimination=0.0, point_biserial=0.0) == []
+
+
 def test_empty_input_gives_no_figures():
     """No graded attempts: nothing to say."""
     item_results, test = analysis.analyse(np.array([]), np.array([]), np.array([]))
@@ -113,7 +124,7 @@ def test_stored_analysis_has_figures_frequencies_and_flags(analysed):
     rows = {s.item.key: s for s in ItemStatistic.objects.filter(assessment=analysed).select_related("item")}
     assert set(rows) == {"q1", "q2"}
     assert rows["q1"].responses == 12 and rows["q1"].facility == 0.5
-    assert rows["q1"].distractors == {"a": 6, "b": 6}
+    assert rows["q1"].distractors == {"a": 6, "b": 6, "c": 0, "d": 0, "e": 0}
     assert rows["q1"].point_biserial == pytest.approx(-1.0)
     assert "negative" in rows["q1"].flags
     summary = AssessmentStatistic.objects.get(assessment=analysed)
@@ -127,7 +138,7 @@ def test_csv_export_lists_every_item_version(author_client, analysed):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["item"] for r in rows] == ["q1", "q2"]
-    assert rows[0]["facility"] == "0.5000" and rows[0]["option_frequencies"] == "a*:6 b:6"
+    assert rows[0]["facility"] == "0.5000" and rows[0]["option_frequencies"] == "a*:6 b:6 c:0 d:0 e:0"
     assert rows[0]["flags"] == "negative"
 
 
@@ -158,11 +169,23 @@ def test_requests_are_debounced_into_one_task(settings, ready_enrollment):
 def test_page_load_never_computes(author_client, analysed, version, make_user, django_assert_num_queries):
     """The analysis page only reads stored figures, in a fixed number of queries; new attempts wait for the task."""
     list(learners_take(version, make_user, [{"q1": True, "q2": True}], first=100))
-    # session, user, permissions (2), the assessment with its statistic, the rows, their options
-    with django_assert_num_queries(7):
+    # session, user, permissions (2), the assessment with its statistic, the rows, their options, and the
+    # vignette steps the item-quality checker compares the items with
+    with django_assert_num_queries(8):
         response = author_client.get(reverse("quizzes:analysis", args=[analysed.pk]))
     assert response.status_code == 200
     assert AssessmentStatistic.objects.get(assessment=analysed).attempts == 12
+
+
+@pytest.mark.django_db
+def test_checker_findings_stand_beside_the_statistics(author_client, analysed):
+    """An item whose key is far longer than its distractor shows the checker's finding next to its figures."""
+    key = Option.objects.get(item__key="q1", correct=True)
+    key.text = {"de": "Richtig eins, mit einer langen Begründung dazu", "en": "Right one, with a long reason added"}
+    key.save()
+    html = author_client.get(reverse("quizzes:analysis", args=[analysed.pk])).content.decode()
+    assert "key longer than every distractor" in html or "Lösung länger als jeder Distraktor" in html
+    assert "Item-writing findings" in html or "Befunde der Itemprüfung" in html
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from django.urls import reverse
 from quizzes import services
 from quizzes.models import Attempt, AttemptItem, Option
 from tests.conftest import answer_all
+from tests.quizzes.conftest import value_of
 
 
 @pytest.fixture
@@ -71,7 +72,9 @@ def test_unknown_option_id_is_400_and_saves_nothing(learner_client, attempt):
 def test_option_of_another_question_is_400(learner_client, attempt):
     """Answering question A with an option of question B is refused."""
     first, second = attempt.attempt_items.all()
-    response = learner_client.post(submit_url(attempt), {f"item-{first.pk}": [str(second.option_order[0])]})
+    response = learner_client.post(
+        submit_url(attempt), {f"item-{first.pk}": [value_of(second, second.option_order[0])]}
+    )
     assert response.status_code == 400
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.OPEN
@@ -125,9 +128,10 @@ def test_saved_and_graded_rows_are_stored_row_by_row(attempt):
     right = {ai.pk: next(o.pk for o in ai.item.options.all() if o.correct) for ai in rows}
     wrong = {ai.pk: next(o.pk for o in ai.item.options.all() if not o.correct) for ai in rows}
     first, *others = rows
-    form = {f"item-{first.pk}": [str(right[first.pk])], "shown": [str(ai.pk) for ai in rows], "flag": [str(first.pk)]}
+    form = {f"item-{first.pk}": [value_of(first, right[first.pk])], "shown": [str(ai.pk) for ai in rows]}
+    form["flag"] = [str(first.pk)]
     for ai in others:
-        form[f"item-{ai.pk}"] = [str(wrong[ai.pk])]
+        form[f"item-{ai.pk}"] = [value_of(ai, wrong[ai.pk])]
     services.save_answers(attempt, answers=services.parse_form(form))
     stored = {ai.pk: ai for ai in AttemptItem.objects.filter(attempt=attempt)}
     assert stored[first.pk].selected == [right[first.pk]] and stored[first.pk].flagged is True

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quizzes import services
 from quizzes.models import Assessment, Attempt, AttemptItem
-from tests.quizzes.conftest import add_bank, assessment_of, post_data, set_policy
+from tests.quizzes.conftest import add_bank, assessment_of, post_data, set_policy, value_of
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -30,12 +30,19 @@ def right_option(attempt_item):
     return next(o for o in attempt_item.item.options.all() if o.correct)
 
 
+def right_value(attempt_item) -> str:
+    """What the page sends for the right option: an opaque value, not the option's id."""
+    return value_of(attempt_item, right_option(attempt_item).pk)
+
+
 @pytest.mark.django_db
 def test_autosave_stores_answers_without_grading(learner_client, attempt):
     """An autosave keeps the selection, grades nothing and answers with the save time only."""
     first = items_of(attempt)[0]
     option = right_option(first)
-    response = learner_client.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [option.pk]}, **JSON)
+    response = learner_client.post(
+        save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_value(first)]}, **JSON
+    )
     assert response.status_code == 200
     assert set(response.json()) == {"saved_at", "deadline", "remaining"}
     first.refresh_from_db()
@@ -48,13 +55,12 @@ def test_autosave_stores_answers_without_grading(learner_client, attempt):
 def test_lost_connection_resumes_the_same_attempt_with_saved_answers(learner_client, ready_enrollment, attempt):
     """Coming back (new page load, or starting again) shows the same attempt with the saved choices."""
     first = items_of(attempt)[0]
-    option = right_option(first)
-    learner_client.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [option.pk]}, **JSON)
+    learner_client.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_value(first)]}, **JSON)
     assert services.start_attempt(ready_enrollment).pk == attempt.pk
     response = learner_client.post(reverse("quizzes:start", args=[ready_enrollment.pk]))
     assert response.url == attempt.get_absolute_url()
     html = learner_client.get(attempt.get_absolute_url()).content.decode()
-    assert f'value="{option.pk}" checked' in html
+    assert f'value="{right_value(first)}" checked' in html
 
 
 @pytest.mark.django_db
@@ -64,7 +70,7 @@ def test_clearing_an_answer_and_flagging(learner_client, attempt):
     learner_client.post(save_url(attempt), post_data(attempt, correct=True), **JSON)
     learner_client.post(
         save_url(attempt),
-        {"shown": [first.pk, second.pk], "flag": [second.pk], f"item-{second.pk}": [right_option(second).pk]},
+        {"shown": [first.pk, second.pk], "flag": [second.pk], f"item-{second.pk}": [right_value(second)]},
         **JSON,
     )
     first.refresh_from_db()
@@ -80,10 +86,10 @@ def test_clearing_an_answer_and_flagging(learner_client, attempt):
 def test_submit_keeps_answers_saved_earlier(learner_client, attempt):
     """Answers autosaved before are graded with the ones sent in the submit."""
     first, second = items_of(attempt)
-    learner_client.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_option(first).pk]}, **JSON)
+    learner_client.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_value(first)]}, **JSON)
     learner_client.post(
         reverse("quizzes:submit", args=[attempt.pk]),
-        {"shown": [second.pk], f"item-{second.pk}": [right_option(second).pk]},
+        {"shown": [second.pk], f"item-{second.pk}": [right_value(second)]},
     )
     attempt.refresh_from_db()
     assert attempt.score == 100
@@ -99,12 +105,13 @@ def test_plain_form_save_works_without_javascript(learner_client, attempt):
 
 @pytest.mark.django_db
 def test_autosave_refuses_bad_input_and_saves_nothing(learner_client, attempt):
-    """A foreign item, an option of another item, two answers to a single choice: 400, nothing stored."""
+    """A foreign item, an option of another item (or its database id), two answers to a single choice: 400."""
     first, second = items_of(attempt)
     bad = [
         {"shown": [first.pk], "item-424242": ["1"]},
-        {"shown": [first.pk], f"item-{first.pk}": [second.option_order[0]]},
-        {"shown": [first.pk], f"item-{first.pk}": first.option_order[:2]},
+        {"shown": [first.pk], f"item-{first.pk}": [value_of(second, second.option_order[0])]},
+        {"shown": [first.pk], f"item-{first.pk}": [str(first.option_order[0])]},
+        {"shown": [first.pk], f"item-{first.pk}": [value_of(first, pk) for pk in first.option_order[:2]]},
         {"shown": ["x"]},
         {"shown": [first.pk], "flag": [424242]},
     ]
@@ -121,7 +128,7 @@ def test_autosave_of_someone_elses_attempt_is_404(make_user, attempt):
     other = Client()
     other.force_login(make_user("other@example.org", "Other"))
     first = items_of(attempt)[0]
-    response = other.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [first.option_order[0]]})
+    response = other.post(save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_value(first)]})
     assert response.status_code == 404
     assert not any(ai.selected for ai in items_of(attempt))
 
@@ -132,7 +139,7 @@ def test_autosave_after_submission_is_refused(learner_client, attempt):
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]), post_data(attempt, correct=False))
     first = items_of(attempt)[0]
     response = learner_client.post(
-        save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_option(first).pk]}, **JSON
+        save_url(attempt), {"shown": [first.pk], f"item-{first.pk}": [right_value(first)]}, **JSON
     )
     assert response.status_code == 403
     assert response.json()["code"] == "submitted"
@@ -156,7 +163,7 @@ def test_one_question_per_page_with_navigation(learner_client, ready_enrollment,
     assert f'name="item-{items[0].pk}"' in page_one and f'name="item-{items[1].pk}"' not in page_one
     response = learner_client.post(
         save_url(attempt),
-        {"shown": [items[0].pk], "flag": [items[0].pk], f"item-{items[0].pk}": [items[0].option_order[0]], "go": "2"},
+        {"shown": [items[0].pk], "flag": [items[0].pk], f"item-{items[0].pk}": [right_value(items[0])], "go": "2"},
     )
     assert response.url == f"{attempt.get_absolute_url()}?page=2"
     page_two = learner_client.get(response.url).content.decode()

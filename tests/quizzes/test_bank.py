@@ -96,13 +96,18 @@ def test_multiple_response_partial_credit_with_negative_marking(ready_enrollment
 
 
 @pytest.mark.django_db
-def test_true_false_keeps_its_option_order(ready_enrollment, version):
-    """True/false options are never shuffled."""
+def test_true_false_options_are_shuffled_too(ready_enrollment, version):
+    """True/false options go through the seeded shuffle like every other item: 'true' is not always first."""
     tf = add_item(version, "tf", type=Item.Type.TRUEFALSE, correct=("true",), keys=("true", "false"))
     set_policy(ready_enrollment, blueprint={"one": 2, "two": 1}, draw=3)
     attempt = services.start_attempt(ready_enrollment)
     row = AttemptItem.objects.get(attempt=attempt, item=tf)
-    assert row.option_order == [o.pk for o in tf.options.order_by("position")]
+    authored = [o.pk for o in tf.options.order_by("position")]
+    assert row.option_order == blueprint.option_order(authored, attempt.seed, row.position)
+    assert {tuple(blueprint.option_order(authored, seed, 1)) for seed in range(20)} == {
+        tuple(authored),
+        tuple(reversed(authored)),
+    }
 
 
 def units(spec):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from quizzes import bank, services
 from quizzes.models import Assessment, AttemptItem, Item, Option
-from tests.quizzes.conftest import add_item, assessment_of, set_policy
+from tests.quizzes.conftest import add_item, assessment_of, set_policy, value_of
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -65,7 +65,7 @@ def test_autosave_and_error_answers_never_contain_the_key(learner_client, mixed_
     """The JSON of a save, and of a refused save, carries no key, rationale or credit."""
     url = reverse("quizzes:save", args=[mixed_attempt.pk])
     for attempt_item in AttemptItem.objects.filter(attempt=mixed_attempt).prefetch_related("item__options"):
-        right = [str(o.pk) for o in attempt_item.item.options.all() if o.correct]
+        right = [value_of(attempt_item, o.pk) for o in attempt_item.item.options.all() if o.correct]
         response = learner_client.post(url, {"shown": [attempt_item.pk], f"item-{attempt_item.pk}": right}, **JSON)
         assert response.status_code == 200
         assert_no_key(response.content.decode(), mixed_attempt)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from quizzes import services, tasks
 from quizzes.errors import QuizError
 from quizzes.models import Accommodation, Attempt, AttemptItem
-from tests.quizzes.conftest import age, assessment_of, post_data
+from tests.quizzes.conftest import age, assessment_of, post_data, value_of
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -46,7 +46,7 @@ def test_answers_within_the_grace_period_count(learner_client, attempt):
     """One minute past the limit (inside the grace period) a save and a submit still count."""
     age(attempt, minutes=31)
     item = first_item(attempt)
-    option = item.option_order[0]
+    option = value_of(item, item.option_order[0])
     response = learner_client.post(
         reverse("quizzes:save", args=[attempt.pk]), {"shown": [item.pk], f"item-{item.pk}": [option]}, **JSON
     )
@@ -66,7 +66,9 @@ def test_save_after_the_deadline_is_403_and_grades_what_was_saved(learner_client
     age(attempt, minutes=33)
     wrong = next(o.pk for o in item.item.options.all() if not o.correct)
     response = learner_client.post(
-        reverse("quizzes:save", args=[attempt.pk]), {"shown": [item.pk], f"item-{item.pk}": [wrong]}, **JSON
+        reverse("quizzes:save", args=[attempt.pk]),
+        {"shown": [item.pk], f"item-{item.pk}": [value_of(item, wrong)]},
+        **JSON,
     )
     assert response.status_code == 403
     assert response.json()["code"] == "time_up"

@@ -27,11 +27,15 @@ class Command(BaseCommand):
         except InvalidPackage as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
+            for line in invalid.report:
+                self.stderr.write(line)
             raise CommandError(f"{len(invalid.errors)} error(s); nothing was imported.") from None
         for warning in package.warnings:
             self.stderr.write(f"warning: {warning}")
         title = localized(package.course["title"], "en")
         if check:
+            for line in package.report:
+                self.stdout.write(line)
             minutes = sum(module["minutes"] for module in package.modules)
             self.stdout.write(
                 f"{path}: valid ({len(package.modules)} modules, {len(package.items)} bank items, "
