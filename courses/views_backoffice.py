@@ -1,30 +1,40 @@
-"""Back-office pages of courses under ``/org/<slug>/``: the organization's accreditations."""
+"""
+Back-office pages of courses under ``/org/<slug>/``: the accreditations an organization holds (list, record,
+change). Another organization's accreditation answers 404, also when it accredits the same course version.
+"""
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from organizations import backoffice
+from organizations.models import Organization
 from organizations.permissions import OrganizationRequest, can_manage, organization_required
 
 from . import accreditations as accreditation_services
 from . import selectors
 from .errors import CourseError
 from .forms import AccreditationForm
-from .models import Accreditation, AccreditationSecret
+from .models import VERSION_PACKAGE_FIELDS, Accreditation, AccreditationSecret
+
+
+def _held(organization: Organization) -> QuerySet[Accreditation]:
+    return selectors.accreditations_for(organization).defer(
+        *(f"course_version__{name}" for name in VERSION_PACKAGE_FIELDS)
+    )
 
 
 @organization_required(can_manage)
 def accreditation_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     accreditations = (
-        selectors.accreditations_for(organization)
+        _held(organization)
         .annotate(has_eiv_password=Exists(AccreditationSecret.objects.filter(accreditation=OuterRef("pk"))))
-        .order_by("course_version__course__slug", "key")
+        .order_by("course_version__course__slug", "-course_version__number", "key")
     )
     context = backoffice.context(request, organization, active="accreditations", accreditations=accreditations)
     return render(request, "courses/backoffice/accreditation_list.html", context)
@@ -32,7 +42,9 @@ def accreditation_list(request: OrganizationRequest) -> HttpResponse:
 
 def _accreditation_form(request: OrganizationRequest, accreditation: Accreditation | None) -> HttpResponse:
     organization = request.organization
-    form = AccreditationForm(request.POST or None, instance=accreditation, organization=organization)
+    form = AccreditationForm(
+        request.POST or None, request.FILES or None, instance=accreditation, organization=organization
+    )
     if request.method == "POST" and form.is_valid():
         try:
             accreditation_services.save_accreditation(
@@ -74,5 +86,4 @@ def accreditation_create(request: OrganizationRequest) -> HttpResponse:
 @organization_required(can_manage)
 @reauthentication_required
 def accreditation_edit(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
-    accreditation = get_object_or_404(selectors.accreditations_for(request.organization), pk=accreditation_id)
-    return _accreditation_form(request, accreditation)
+    return _accreditation_form(request, get_object_or_404(_held(request.organization), pk=accreditation_id))

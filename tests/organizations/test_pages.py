@@ -52,7 +52,7 @@ def test_accreditation_list_query_count(admin_client, org_a, admin_a, django_ass
     def accreditations(start: int, stop: int) -> None:
         for index in range(start, stop):
             accreditation = Accreditation.objects.create(
-                course_version=version, key=f"k{index}", body=f"Kammer {index}", points=Decimal(1)
+                course_version=version, holder=org_a, key=f"k{index}", body=f"Kammer {index}", points=Decimal(1)
             )
             AccreditationSecret.objects.create(accreditation=accreditation, eiv_password="x", set_by=admin_a)
 

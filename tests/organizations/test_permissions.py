@@ -102,7 +102,7 @@ def objects(org_a, org_b, people, cohort_a, cohort_b) -> dict:
                 organization=organization, cohort=cohort, uploaded_by=admin, filename="x.csv", sha256="", status="done"
             ).pk,
             "accreditation_id": Accreditation.objects.create(
-                course_version=version, key="k", body="Kammer", points=Decimal(2)
+                course_version=version, holder=organization, key="k", body="Kammer", points=Decimal(2)
             ).pk,
             "fmt": "csv",
         }
