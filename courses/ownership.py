@@ -6,26 +6,30 @@ an owner hands them over too.
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations import audit
 from organizations.models import Organization, OrgAuditEvent
 
+from .errors import CourseError
 from .models import Accreditation, Course
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def assign_owner(course: Course, organization: Organization, *, by: Any) -> Course:
-    """Give an unowned course to an organization; a course owned by another one stays where it is."""
+    """Give an unowned course to an organization; a course owned by another one stays where it is.
+
+    Not durable: ``import_course --owner`` imports and assigns in one transaction.
+    """
     course = Course.objects.select_for_update().select_related("organization").get(pk=course.pk)
     if course.organization_id == organization.pk:
         return course
     if course.organization_id is not None:
-        raise ValidationError(
-            {"organization": _("This course belongs to %(owner)s already.") % {"owner": course.organization.name}},
+        raise CourseError(
+            _("This course belongs to %(owner)s already.") % {"owner": course.organization.name},
             code="owned",
+            field="organization",
         )
     course.organization = organization
     course.save(update_fields=["organization"])
