@@ -35,6 +35,11 @@ def _check(cohort: Cohort, tutors: list[Any], *, new_version: bool) -> None:
             field="course_version",
         )
     accreditation = cohort.accreditation
+    if accreditation is not None and accreditation.holder_id != cohort.organization_id:
+        # Decision 0310: a cohort runs under its organization's own accreditation, never another's.
+        raise EnrolmentError(
+            _("Choose an accreditation this organization holds."), code="not_held", field="accreditation"
+        )
     if accreditation is not None and accreditation.course_version_id != cohort.course_version_id:
         raise EnrolmentError(
             _("This accreditation belongs to another course version."), code="wrong_version", field="accreditation"

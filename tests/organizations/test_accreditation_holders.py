@@ -177,3 +177,41 @@ def test_scientific_lead_signature_is_an_image(people, org_a, version):
     assert accreditation.scientific_lead_signature.name.startswith("accreditations/signatures/")
     event = OrgAuditEvent.objects.get(action="accreditation_created")
     assert event.after["scientific_lead_signature"] == accreditation.scientific_lead_signature.name
+
+
+def test_a_cohort_runs_only_under_the_organizations_own_accreditation(people, org_a, org_b, version, accreditation):
+    """The cohort form offers A's own accreditations; naming B's (or the package's) answers 404; the service refuses."""
+    from enrolments.errors import EnrolmentError
+    from enrolments.services import cohorts as cohort_services
+
+    from .conftest import own_accreditation
+
+    theirs = own_accreditation(org_b, version)
+    package_profile = version.accreditations.get(holder__isnull=True)
+    client = english_client(people[org_a.slug]["admin"])
+    url = reverse("enrolments:cohort_create", args=[org_a.slug])
+    offered = client.get(url).context["form"].fields["accreditation"].queryset
+    assert list(offered) == [accreditation]
+    today = timezone.localdate()
+    data = {
+        "name": "Winter",
+        "course_version": version.pk,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + dt.timedelta(days=30)).isoformat(),
+        "seats": "",
+    }
+    for foreign in (theirs, package_profile):
+        assert client.post(url, {**data, "accreditation": foreign.pk}).status_code == 404
+    assert client.post(url, {**data, "accreditation": accreditation.pk}).status_code == 302
+    with pytest.raises(EnrolmentError) as excinfo:
+        cohort_services.create_cohort(
+            org_a,
+            by=people[org_a.slug]["admin"],
+            tutors=[],
+            name="Direkt",
+            course_version=version,
+            accreditation=theirs,
+            starts_on=today,
+            ends_on=today,
+        )
+    assert (excinfo.value.code, excinfo.value.field) == ("not_held", "accreditation")

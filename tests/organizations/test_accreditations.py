@@ -138,8 +138,9 @@ def test_without_a_key_passwords_are_refused(settings, admin_client, org_a, own_
     assert not AccreditationSecret.objects.exists()
 
 
-def test_completion_outside_the_window_is_refused(accreditation, enrollment):
+def test_completion_outside_the_window_is_refused(enrollment):
     """Completing after the accreditation's end (or before its start) raises with a clear message."""
+    accreditation = enrollment.accreditation
     check_completion_window(enrollment)
     accreditation.valid_until = dt.date(2025, 12, 31)
     accreditation.save()
