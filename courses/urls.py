@@ -20,4 +20,8 @@ urlpatterns = [
         views_backoffice.accreditation_edit,
         name="accreditation_edit",
     ),
+    path(
+        "org/<slug:org_slug>/versions/<int:version_id>/retire/", views_backoffice.version_retire, name="version_retire"
+    ),
+    path("staff/versions/<int:version_id>/retire/", views_staff.version_retire, name="staff_version_retire"),
 ]

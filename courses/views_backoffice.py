@@ -19,7 +19,8 @@ from . import accreditations as accreditation_services
 from . import selectors
 from .errors import CourseError
 from .forms import AccreditationForm
-from .models import VERSION_PACKAGE_FIELDS, Accreditation, AccreditationSecret
+from .models import VERSION_PACKAGE_FIELDS, Accreditation, AccreditationSecret, CourseVersion
+from .retirement import retire_version
 
 
 def _held(organization: Organization) -> QuerySet[Accreditation]:
@@ -36,7 +37,15 @@ def accreditation_list(request: OrganizationRequest) -> HttpResponse:
         .annotate(has_eiv_password=Exists(AccreditationSecret.objects.filter(accreditation=OuterRef("pk"))))
         .order_by("course_version__course__slug", "-course_version__number", "key")
     )
-    context = backoffice.context(request, organization, active="accreditations", accreditations=accreditations)
+    own_versions = (
+        CourseVersion.objects.filter(course__organization=organization)
+        .select_related("course")
+        .only("course__slug", "number", "status", "title", "published_at", "retired_at")
+        .order_by("course__slug", "-number")
+    )
+    context = backoffice.context(
+        request, organization, active="accreditations", accreditations=accreditations, own_versions=own_versions
+    )
     return render(request, "courses/backoffice/accreditation_list.html", context)
 
 
@@ -87,3 +96,22 @@ def accreditation_create(request: OrganizationRequest) -> HttpResponse:
 @reauthentication_required
 def accreditation_edit(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     return _accreditation_form(request, get_object_or_404(_held(request.organization), pk=accreditation_id))
+
+
+@organization_required(can_manage)
+def version_retire(request: OrganizationRequest, version_id: int) -> HttpResponse:
+    """Retire a version of one of the organization's own courses from new cohorts (decision 0313)."""
+    organization = request.organization
+    version = get_object_or_404(
+        CourseVersion.objects.filter(course__organization=organization).select_related("course"), pk=version_id
+    )
+    if request.method == "POST":
+        try:
+            retire_version(version, by=request.user, organization=organization)
+        except CourseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Version %(number)d takes no new cohorts now.") % {"number": version.number})
+        return redirect("courses:accreditations", org_slug=organization.slug)
+    context = backoffice.context(request, organization, active="accreditations", version=version)
+    return render(request, "courses/backoffice/version_retire.html", context)

@@ -16,8 +16,9 @@ from organizations import staff
 from organizations.models import Organization
 
 from .errors import CourseError
-from .models import Course
+from .models import Course, CourseVersion
 from .ownership import assign_owner
+from .retirement import retire_version
 
 
 class OwnerForm(forms.Form):
@@ -33,7 +34,13 @@ def course_list(request: HttpRequest) -> HttpResponse:
         .annotate(version_count=Count("versions", distinct=True), newest=Max("versions__number"))
         .order_by("slug")
     )
-    context = staff.context(active="courses", courses=courses, form=OwnerForm())
+    public_versions = (
+        CourseVersion.objects.filter(course__organization__isnull=True, status=CourseVersion.Status.PUBLISHED)
+        .select_related("course")
+        .only("course__slug", "number", "status", "title", "published_at")
+        .order_by("course__slug", "-number")
+    )
+    context = staff.context(active="courses", courses=courses, form=OwnerForm(), public_versions=public_versions)
     return render(request, "courses/staff/course_list.html", context)
 
 
@@ -56,3 +63,18 @@ def course_owner(request: HttpRequest, course_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose an organization."))
     return redirect("courses:staff_courses")
+
+
+@staff.operator_required
+def version_retire(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Retire a version of a public course from new cohorts; the organizations holding accreditations are told."""
+    version = get_object_or_404(CourseVersion.objects.select_related("course"), pk=version_id)
+    if request.method == "POST":
+        try:
+            retire_version(version, by=request.user, organization=None)
+        except CourseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Version %(number)d takes no new cohorts now.") % {"number": version.number})
+        return redirect("courses:staff_courses")
+    return render(request, "courses/staff/version_retire.html", staff.context(active="courses", version=version))

@@ -70,6 +70,31 @@ def ensure_learners(organization: Organization, *, user_ids: Iterable[int]) -> i
     return len(new)
 
 
+def drop_new_learners(organization: Organization, *, user_ids: Iterable[int], since: Any) -> int:
+    """Undo ``ensure_learners``: learner memberships of these users made at or after ``since`` end.
+
+    Used when an enrolment upload is undone, inside its transaction; older memberships and other roles stay.
+    """
+    deleted, _rows = (
+        Membership.objects.for_organization(organization)
+        .filter(user_id__in=list(user_ids), role=Membership.Role.LEARNER, created_at__gte=since)
+        .delete()
+    )
+    return deleted
+
+
+def revoke_open_invitations(organization: Organization, *, invitation_ids: Iterable[int]) -> int:
+    """Withdraw the still-open invitations among these (an undone upload's); accepted ones stay accepted.
+
+    Called inside the caller's transaction and audit row; returns how many were withdrawn.
+    """
+    return (
+        Invitation.objects.for_organization(organization)
+        .filter(pk__in=list(invitation_ids), accepted_at__isnull=True, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now())
+    )
+
+
 def _last_admin(membership: Membership) -> bool:
     return (
         membership.role == Membership.Role.ADMIN

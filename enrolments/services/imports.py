@@ -285,6 +285,7 @@ def enrol_rows(
         result = plan(cohort, rows, progress=progress)
         if result.errors:
             raise ImportRefused(result.errors)
+        write_started_at = timezone.now()
         learner_ids, created, invitation_ids = _write(cohort, result, by=by, progress=progress)
         outcome = Outcome(
             rows=len(rows),
@@ -315,6 +316,7 @@ def enrol_rows(
             skipped=result.skipped,
             learner_ids=learner_ids,
             finished_at=now,
+            write_started_at=write_started_at,
         )
         outcome.import_id = run.pk
         audit.record(
