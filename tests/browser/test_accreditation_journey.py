@@ -97,8 +97,13 @@ def no_sideways_scroll(page, url: str) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(url)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    culprits = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive'))
+            .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert overflow <= 0, f"{url} scrolls sideways by {overflow} px at 375 px"
+    assert overflow <= 0, f"{url} scrolls sideways by {overflow} px at 375 px: {culprits}"
 
 
 def signature_png(tmp_path) -> Path:
@@ -261,3 +266,90 @@ def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser,
     assert VNR not in other_page.content()
     other_context.close()
     assert Certificate.objects.filter(vnr=VNR).count() == 1
+
+
+def test_new_back_office_pages_in_german_pass_axe_at_both_widths(browser, live_server, make_user, version, settings):
+    """Accreditations, cohort learners, unenrol, undo, retire, the chamber's and the operator's pages: in German,
+    no axe-core violation at 1280 px and no sideways scrolling at 375 px."""
+    from courses.models import Course
+    from enrolments.models import EnrolmentImport
+    from enrolments.services import cohorts
+    from tests.organizations.conftest import own_accreditation
+
+    settings.SITE_URL = live_server.url
+    institute = Organization.objects.create(name="Institut Süd", slug="sued")
+    chamber = Organization.objects.create(name="Kammer Nord", slug="nord", kind=Organization.Kind.CHAMBER)
+    admin = make_user("admin@sued.example.org", name="Admin Süd")
+    chamber_admin = make_user("admin@nord.example.org", name="Admin Nord")
+    operator = make_user("betrieb@example.org", name="Betrieb")
+    operator.is_staff = True
+    operator.save(update_fields=["is_staff"])
+    learner = make_user("lernend@example.org", name="Lernende Person")
+    add_member(institute, user=admin, role=Membership.Role.ADMIN)
+    add_member(institute, user=learner)
+    add_member(chamber, user=chamber_admin, role=Membership.Role.ADMIN)
+    accreditation = own_accreditation(institute, version)
+    Accreditation.objects.filter(pk=accreditation.pk).update(body_organization=chamber)
+    today = timezone.localdate()
+    cohort = cohorts.create_cohort(
+        institute,
+        by=admin,
+        tutors=[],
+        name="Frühjahr",
+        course_version=version,
+        accreditation=accreditation,
+        starts_on=today,
+        ends_on=today + timedelta(days=30),
+    )
+    enrollment = cohorts.enrol_member(cohort, learner, by=admin)
+    run = EnrolmentImport.objects.create(
+        organization=institute,
+        cohort=cohort,
+        uploaded_by=admin,
+        filename="liste.csv",
+        sha256="",
+        status=EnrolmentImport.Status.DONE,
+        enrolled=1,
+        learner_ids=[learner.pk],
+        finished_at=timezone.now(),
+        write_started_at=timezone.now(),
+    )
+    own = CourseVersion.objects.create(
+        course=Course.objects.create(slug="eigener-kurs", organization=institute),
+        number=1,
+        content_hash="x",
+        title={"de": "Eigener Kurs", "en": "Own course"},
+        published_at=timezone.now(),
+    )
+    pages = [
+        (admin, reverse("courses:accreditations", args=[institute.slug])),
+        (admin, reverse("courses:accreditation_edit", args=[institute.slug, accreditation.pk])),
+        (admin, reverse("enrolments:cohort_learners", args=[institute.slug, cohort.pk])),
+        (admin, reverse("enrolments:learner_unenrol", args=[institute.slug, cohort.pk, enrollment.pk])),
+        (admin, reverse("enrolments:enrolment_import_undo", args=[institute.slug, cohort.pk, run.pk])),
+        (admin, reverse("enrolments:enrolment_import", args=[institute.slug, cohort.pk, run.pk])),
+        (admin, reverse("courses:version_retire", args=[institute.slug, own.pk])),
+        (admin, reverse("enrolments:cohort", args=[institute.slug, cohort.pk])),
+        (chamber_admin, reverse("certificates:chamber", args=[chamber.slug])),
+        (chamber_admin, reverse("certificates:chamber_accreditation", args=[chamber.slug, accreditation.pk])),
+        (operator, reverse("staff:organizations")),
+        (operator, reverse("staff:organization_create")),
+        (operator, reverse("staff:organization", args=[chamber.slug])),
+        (operator, reverse("courses:staff_courses")),
+        (operator, reverse("courses:staff_version_retire", args=[version.pk])),
+    ]
+    for user in (admin, chamber_admin, operator):
+        context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, user.email)
+        axe = Scanner(page)
+        for who, url in pages:
+            if who != user:
+                continue
+            response = page.goto(url)
+            assert response.status == 200, url
+            assert page.locator("html").get_attribute("lang") == "de"
+            axe()
+            no_sideways_scroll(page, url)
+        context.close()
