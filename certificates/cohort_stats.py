@@ -57,12 +57,12 @@ def certificates_section(cohort: Cohort, stats: CohortStats) -> DashboardSection
             "next_deadline": totals["oldest"] + deadline_days if totals["oldest"] else None,
             "upcoming": upcoming,
             "now": now,
-            "reporting_channel": accreditation.reporting_channel if reportable else "",
+            "reporting_channel": accreditation.reporting_channel if reportable and accreditation else "",
             "reportable": reportable,
             "report_url": reverse("certificates:org_report", args=[cohort.organization.slug, accreditation.pk])
-            if reportable
+            if reportable and accreditation
             else "",
-            "vnr": accreditation.vnr if reportable else "",
+            "vnr": accreditation.vnr if reportable and accreditation else "",
         },
         figures=[Figure("certified", _("Certified"), totals["certified"], order=60)],
         order=20,

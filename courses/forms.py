@@ -133,7 +133,8 @@ class AccreditationForm(BoundedTextMixin, forms.ModelForm):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         version = data.get("course_version") or (self.instance.course_version if self.instance.pk else None)
         if version is not None:
             # Every problem at once, each at its field; the service checks again before it writes.

@@ -25,7 +25,7 @@ def assign_owner(course: Course, organization: Organization, *, by: Any) -> Cour
     course = Course.objects.select_for_update().select_related("organization").get(pk=course.pk)
     if course.organization_id == organization.pk:
         return course
-    if course.organization_id is not None:
+    if course.organization is not None:
         raise CourseError(
             _("This course belongs to %(owner)s already.") % {"owner": course.organization.name},
             code="owned",

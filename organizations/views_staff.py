@@ -3,6 +3,7 @@ The operator's onboarding pages (``/staff/organizations/``): list organizations,
 institute with the invitation of its first admin, invite another admin. Staff only (404 for anyone else).
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ from .models import Invitation, Membership, Organization
 PAGE_SIZE = 50
 
 
-def _add_errors(form: object, error: ValidationError) -> None:
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

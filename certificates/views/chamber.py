@@ -19,7 +19,7 @@ from config.text import escape_formula
 from courses.models import Accreditation
 from organizations import audit, backoffice
 from organizations.models import Organization, OrgAuditEvent
-from organizations.permissions import can_view_chamber, organization_required
+from organizations.permissions import OrganizationRequest, can_view_chamber, organization_required
 
 from .. import chamber
 from ..forms import PeriodForm
@@ -50,7 +50,7 @@ def _accreditation(organization: Organization, accreditation_id: int) -> Accredi
 
 
 @organization_required(can_view_chamber)
-def accreditation_list(request: HttpRequest) -> HttpResponse:
+def accreditation_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
     form, period = _period(request)
     context = backoffice.context(
@@ -65,7 +65,7 @@ def accreditation_list(request: HttpRequest) -> HttpResponse:
 
 
 @organization_required(can_view_chamber)
-def accreditation_detail(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def accreditation_detail(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     organization = request.organization
     accreditation = _accreditation(organization, accreditation_id)
     form, period = _period(request)
@@ -84,7 +84,9 @@ def accreditation_detail(request: HttpRequest, accreditation_id: int) -> HttpRes
     return render(request, "certificates/chamber/accreditation.html", context, status=status)
 
 
-def _record_download(request: HttpRequest, accreditation: Accreditation, what: str, period: chamber.Period) -> None:
+def _record_download(
+    request: OrganizationRequest, accreditation: Accreditation, what: str, period: chamber.Period
+) -> None:
     # The list leaves Haltung with the request: the chamber's audit trail says who took which one.
     audit.record(
         request.organization,
@@ -97,7 +99,7 @@ def _record_download(request: HttpRequest, accreditation: Accreditation, what: s
 
 
 @organization_required(can_view_chamber)
-def participants(request: HttpRequest, accreditation_id: int, fmt: str) -> HttpResponse:
+def participants(request: OrganizationRequest, accreditation_id: int, fmt: str) -> HttpResponse:
     accreditation = _accreditation(request.organization, accreditation_id)
     form, period = _period(request)
     if form.errors:
@@ -111,7 +113,7 @@ def participants(request: HttpRequest, accreditation_id: int, fmt: str) -> HttpR
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        organizer = accreditation.holder.certificate_name if accreditation.holder_id else ""
+        organizer = accreditation.holder.certificate_name if accreditation.holder else ""
         response = HttpResponse(
             lists.as_pdf(rows, accreditation=accreditation, organizer=organizer), content_type="application/pdf"
         )
@@ -138,7 +140,7 @@ def eiv_status_headers() -> list[str]:
 
 
 @organization_required(can_view_chamber)
-def eiv_status(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def eiv_status(request: OrganizationRequest, accreditation_id: int) -> HttpResponse:
     """Per certificate: what the organizer's EIV reporting says (CSV, UTF-8 with BOM, semicolons)."""
     accreditation = _accreditation(request.organization, accreditation_id)
     form, period = _period(request)

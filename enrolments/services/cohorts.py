@@ -129,11 +129,8 @@ def enrol_member(cohort: Cohort, user: Any, *, by: Any) -> Enrollment:
     organization = cohort.organization
     if not Membership.objects.for_organization(organization).filter(user=user).exists():
         raise EnrolmentError(_("Only members of this organization can be enrolled here."), code="not_member")
-    refusal = (
-        refusal_outside_window(cohort.accreditation, on=timezone.localdate(), action="enrol")
-        if (cohort.accreditation_id)
-        else None
-    )
+    accreditation = cohort.accreditation
+    refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol") if accreditation else None
     if refusal:
         raise EnrolmentError(refusal, code="outside_validity")
     enrollment = (
@@ -147,7 +144,7 @@ def enrol_member(cohort: Cohort, user: Any, *, by: Any) -> Enrollment:
     if enrollment is not None and (
         enrollment.cohort_id is not None
         or enrollment.status == Enrollment.Status.COMPLETED
-        or (enrollment.accreditation_id and enrollment.accreditation.holder_id not in (None, organization.pk))
+        or (enrollment.accreditation is not None and enrollment.accreditation.holder_id not in (None, organization.pk))
     ):
         raise EnrolmentError(
             _("%(name)s is enrolled in this course already, in another cohort or under another accreditation.")

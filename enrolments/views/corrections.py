@@ -4,17 +4,19 @@ upload. Admins only; another organization's cohorts, enrolments and uploads answ
 action has a page that says what will happen before the button that does it.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organizations import backoffice
-from organizations.permissions import can_manage, organization_required
+from organizations.permissions import OrganizationRequest, can_manage, organization_required
 
 from ..errors import EnrolmentError
 from ..models import Cohort, Enrollment, EnrolmentImport
@@ -26,9 +28,9 @@ PAGE_SIZE = 100
 class MoveForm(forms.Form):
     cohort = forms.ModelChoiceField(label=gettext_lazy("Move to cohort"), queryset=Cohort.objects.none())
 
-    def __init__(self, *args: object, cohort: Cohort, **kwargs: object) -> None:
+    def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = (
             Cohort.objects.for_organization(cohort.organization)
             .filter(course_version_id=cohort.course_version_id)
             .exclude(pk=cohort.pk)
@@ -36,7 +38,7 @@ class MoveForm(forms.Form):
         )
 
 
-def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+def _cohort(request: OrganizationRequest, cohort_id: int) -> Cohort:
     return get_object_or_404(
         Cohort.objects.for_organization(request.organization).select_related(
             "organization", "course_version__course", "accreditation"
@@ -50,7 +52,7 @@ def _enrollment(cohort: Cohort, enrollment_id: int) -> Enrollment:
 
 
 @organization_required(can_manage)
-def cohort_learners(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_learners(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
     enrollments = (
         Enrollment.objects.filter(cohort=cohort).with_progress().select_related("user").order_by("user__name", "pk")
@@ -68,7 +70,7 @@ def cohort_learners(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @organization_required(can_manage)
-def unenrol(request: HttpRequest, cohort_id: int, enrollment_id: int) -> HttpResponse:
+def unenrol(request: OrganizationRequest, cohort_id: int, enrollment_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
     enrollment = _enrollment(cohort, enrollment_id)
     if request.method == "POST":
@@ -85,7 +87,7 @@ def unenrol(request: HttpRequest, cohort_id: int, enrollment_id: int) -> HttpRes
 
 @require_POST
 @organization_required(can_manage)
-def move(request: HttpRequest, cohort_id: int, enrollment_id: int) -> HttpResponse:
+def move(request: OrganizationRequest, cohort_id: int, enrollment_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
     enrollment = _enrollment(cohort, enrollment_id)
     form = MoveForm(request.POST, cohort=cohort)
@@ -106,7 +108,7 @@ def move(request: HttpRequest, cohort_id: int, enrollment_id: int) -> HttpRespon
 
 
 @organization_required(can_manage)
-def undo_import(request: HttpRequest, cohort_id: int, import_id: int) -> HttpResponse:
+def undo_import(request: OrganizationRequest, cohort_id: int, import_id: int) -> HttpResponse:
     run = get_object_or_404(
         EnrolmentImport.objects.for_organization(request.organization).select_related("cohort"),
         pk=import_id,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.demo import certify
 from certificates.models import Certificate, ParticipantReport
+from courses.accreditations import supported_points
 from courses.models import Accreditation, CourseVersion
 from enrolments.models import Cohort, Enrollment
 from organizations.models import Membership, Organization
@@ -128,7 +129,8 @@ def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser,
     page.select_option("#id_body_organization", str(chamber.pk))
     page.fill("#id_vnr", VNR[:-1] + str((int(VNR[-1]) + 1) % 10))
     page.fill("#id_category", "D")
-    page.fill("#id_points", "8")
+    points = supported_points(version, "fe")  # every full 45-minute unit the computed time supports
+    page.fill("#id_points", f"{points.normalize():f}")
     page.fill("#id_valid_from", timezone.localdate().isoformat())
     page.fill("#id_valid_until", (timezone.localdate() + timedelta(days=365)).isoformat())
     page.fill("#id_max_attempts", "3")
@@ -191,7 +193,7 @@ def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser,
     log_in(learner_page, learner.email, DEMO_PASSWORD)
     learner_page.goto(reverse("certificates:detail", args=[certificate.code]))
     shown = learner_page.locator("article").inner_text()
-    assert VNR in shown and LEAD in shown and QUALIFICATION in shown and "8" in shown
+    assert VNR in shown and LEAD in shown and QUALIFICATION in shown and f"{points.normalize():f}" in shown
     Scanner(learner_page)("accreditation-certificate")
     context.close()
     text = pdf_text(Path(certificate.pdf.path))

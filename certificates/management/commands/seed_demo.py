@@ -126,7 +126,7 @@ class Command(BaseCommand):
         existing = Accreditation.objects.held_by(institute).filter(course_version=version).first()
         if existing is not None:
             return existing
-        admin = Membership.objects.for_organization(institute).admins().first().user
+        admin = Membership.objects.for_organization(institute).admins().select_related("user").get().user
         published = timezone.localdate(version.published_at) if version.published_at else timezone.localdate()
         return accreditations.save_accreditation(
             institute,

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             )
             return
         existing = Course.objects.filter(slug=package.course["slug"]).select_related("organization").first()
-        if organization and existing and existing.organization_id not in (None, organization.pk):
+        if organization and existing and existing.organization and existing.organization_id != organization.pk:
             raise CommandError(
                 f"--owner {owner}: course {existing.slug!r} belongs to {existing.organization.slug!r}; "
                 "nothing was imported."
