@@ -54,7 +54,7 @@ run: system-check messages
 	$(DEV) $(BIN)/python manage.py import_course $(COURSE)
 	@$(DEV) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "Haltung runs on http://127.0.0.1:8000  (log in as learner@example.org or orgadmin@example.org, password haltung-demo; the admin's second factor is printed above)"
+	@echo "Haltung runs on http://127.0.0.1:8000  (log in as learner@example.org, orgadmin@example.org or the chamber's kammer@example.org, password haltung-demo; the admins' second factor is printed above)"
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: system-check test-deps node_modules/.package-lock.json $(VERIFIER_JS)/node_modules/.package-lock.json messages

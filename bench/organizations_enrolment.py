@@ -62,6 +62,7 @@ def run(count: int) -> dict:
     from organizations.models import Organization
     from organizations.services import add_member
     from tests.conftest import MINI_COURSE
+    from tests.organizations.conftest import own_accreditation
 
     version = import_package(read_package(MINI_COURSE)).version
     organization = Organization.objects.create(name="Bench-Institut", slug="bench")
@@ -74,7 +75,7 @@ def run(count: int) -> dict:
         tutors=[],
         name="Bench",
         course_version=version,
-        accreditation=version.accreditations.first(),
+        accreditation=own_accreditation(organization, version),  # its own (decision 0310)
         starts_on=today - dt.timedelta(days=30),
         ends_on=today + dt.timedelta(days=30),
         seats=None,

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,19 +21,29 @@ LISTED = 20
 
 
 def certificates_section(cohort: Cohort, stats: CohortStats) -> DashboardSection:
+    """Certified learners, and what of them is still to be reported under the cohort's own accreditation.
+
+    The counts read the same rows as the reporting page (certificates of the accreditation the cohort's
+    organization holds), so every learner counted here can be reported from there (issue 16). A cohort
+    without an accreditation of its own has nothing to report.
+    """
     deadline_days = timedelta(days=settings.HALTUNG_REPORTING_DEADLINE_DAYS)
     now = timezone.now()
+    accreditation = cohort.accreditation if cohort.accreditation_id else None
+    reportable = accreditation is not None and accreditation.holder_id == cohort.organization_id
     valid = Certificate.objects.filter(enrollment__cohort=cohort, status=Certificate.Status.VALID)
+    reported_here = valid.filter(accreditation=accreditation) if reportable else valid.none()
     unreported = Q(chamber_report__isnull=True) | ~Q(chamber_report__status=ParticipantReport.Status.REPORTED)
+    mine = Q(accreditation=accreditation) if reportable else Q(pk__in=[])
     totals = valid.aggregate(
         certified=Count("pk", distinct=True),
-        open=Count("pk", filter=unreported, distinct=True),
-        overdue=Count("pk", filter=unreported & Q(completed_at__lt=now - deadline_days), distinct=True),
-        oldest=Min("completed_at", filter=unreported),
+        open=Count("pk", filter=mine & unreported, distinct=True),
+        overdue=Count("pk", filter=mine & unreported & Q(completed_at__lt=now - deadline_days), distinct=True),
+        oldest=Min("completed_at", filter=mine & unreported),
     )
     upcoming = [
         (certificate, certificate.completed_at + deadline_days)
-        for certificate in valid.filter(unreported)
+        for certificate in reported_here.filter(unreported)
         .order_by("completed_at", "pk")
         .only("code", "participant_name", "completed_at", "vnr")[:LISTED]
     ]
@@ -46,7 +57,12 @@ def certificates_section(cohort: Cohort, stats: CohortStats) -> DashboardSection
             "next_deadline": totals["oldest"] + deadline_days if totals["oldest"] else None,
             "upcoming": upcoming,
             "now": now,
-            "reporting_channel": cohort.accreditation.reporting_channel if cohort.accreditation is not None else "",
+            "reporting_channel": accreditation.reporting_channel if reportable and accreditation else "",
+            "reportable": reportable,
+            "report_url": reverse("certificates:org_report", args=[cohort.organization.slug, accreditation.pk])
+            if reportable and accreditation
+            else "",
+            "vnr": accreditation.vnr if reportable and accreditation else "",
         },
         figures=[Figure("certified", _("Certified"), totals["certified"], order=60)],
         order=20,
@@ -60,7 +76,7 @@ def register() -> None:
     from enrolments.dashboard import register_section
     from organizations.backoffice import Section
     from organizations.backoffice import register_section as register_nav
-    from organizations.permissions import can_view_reports
+    from organizations.permissions import can_view_chamber, can_view_reports
     from organizations.reports import register_report
 
     from .report_builders import REPORTS
@@ -79,6 +95,9 @@ def register() -> None:
             can_view_reports,
             order=40,
         )
+    )
+    register_nav(
+        Section("chamber", gettext_lazy("Accredited by us"), "certificates:chamber", can_view_chamber, order=45)
     )
     for definition in REPORTS:
         register_report(definition)

@@ -2,6 +2,7 @@
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -79,3 +80,22 @@ class ExternalCreditForm(BoundedTextMixin, forms.Form):
         if not head.startswith(EVIDENCE_MAGIC[Path(evidence.name).suffix.lower()]):
             raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="evidence_type")
         return evidence
+
+
+class PeriodForm(forms.Form):
+    """A period of completion dates for a chamber's lists; both ends optional and included."""
+
+    start = forms.DateField(
+        label=_("Completed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", ValidationError(_("The end lies before the start."), code="order"))
+        return data

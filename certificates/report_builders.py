@@ -6,7 +6,7 @@ CPD points per VNR. Rows stream from ``values_list(...).iterator()``.
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -87,24 +87,31 @@ def points_headers() -> list[str]:
 
 
 def points_rows(organization: Organization, params: dict[str, Any]) -> Iterator[list[Any]]:
-    """One row per VNR (and course): valid certificates, the points they carry, and how many are reported."""
+    """One row per VNR: valid certificates, the points they carry, and how many are reported.
+
+    Grouped by the VNR alone: the course title on a certificate is in its learner's language, so grouping
+    by it split one VNR into a row per language (issue 16). Body, category and title come from the group.
+    """
     rows = (
         _certificates(organization, params)
         .filter(status=Certificate.Status.VALID)
-        .values("vnr", "accreditation_body", "category", "course_title")
+        .values("vnr")
         .annotate(
+            body=Max("accreditation_body"),
+            category_=Max("category"),
+            course=Min("course_title"),
             certificates=Count("pk", distinct=True),
             points=Sum("points"),
             reported=Count("pk", filter=Q(chamber_report__status=ParticipantReport.Status.REPORTED), distinct=True),
         )
-        .order_by("vnr", "course_title")
+        .order_by("vnr")
     )
     for row in rows.iterator(CHUNK):
         yield [
             row["vnr"],
-            row["accreditation_body"],
-            row["category"],
-            row["course_title"],
+            row["body"],
+            row["category_"],
+            row["course"],
             row["certificates"],
             row["points"],
             row["reported"],

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .views import chamber
 
 app_name = "certificates"
 
@@ -41,4 +42,21 @@ urlpatterns = [
     ),
     path("org/<slug:org_slug>/reports/<int:accreditation_id>/eiv/", views.report_push, name="org_report_push"),
     path("org/<slug:org_slug>/reports/retract/<int:report_id>/", views.report_retract, name="org_report_retract"),
+    # A chamber's read-only view of the accreditations naming it.
+    path("org/<slug:org_slug>/chamber/", chamber.accreditation_list, name="chamber"),
+    path(
+        "org/<slug:org_slug>/chamber/<int:accreditation_id>/",
+        chamber.accreditation_detail,
+        name="chamber_accreditation",
+    ),
+    re_path(
+        r"^org/(?P<org_slug>[-\w]+)/chamber/(?P<accreditation_id>\d+)/participants\.(?P<fmt>csv|xlsx|pdf)$",
+        chamber.participants,
+        name="chamber_participants",
+    ),
+    path(
+        "org/<slug:org_slug>/chamber/<int:accreditation_id>/eiv-status.csv",
+        chamber.eiv_status,
+        name="chamber_eiv_status",
+    ),
 ]

@@ -432,6 +432,8 @@ ORGANIZATIONS_IMPORT_MAX_UNZIPPED_BYTES = int(env("ORGANIZATIONS_IMPORT_MAX_UNZI
 # Logos are checked by content and stored as a PNG of at most 1200 px a side (docs/decisions/0801).
 ORGANIZATIONS_LOGO_MAX_BYTES = int(env("ORGANIZATIONS_LOGO_MAX_BYTES", str(2 * 1000 * 1000)))
 ORGANIZATIONS_LOGO_MAX_PIXELS = int(env("ORGANIZATIONS_LOGO_MAX_PIXELS", str(25_000_000)))
+# An upload can be undone this many hours after it finished, as long as none of its learners has started.
+ORGANIZATIONS_IMPORT_UNDO_HOURS = int(env("ORGANIZATIONS_IMPORT_UNDO_HOURS", "72"))
 # Fernet keys (urlsafe base64, 32 bytes) for the EIV passwords of accreditations, comma-separated: the first
 # encrypts, all decrypt, so a new key goes first and `manage.py rotate_eiv_passwords` re-encrypts. Empty with
 # DEBUG: a development key derived from SECRET_KEY; empty without DEBUG: EIV passwords cannot be stored.

@@ -24,6 +24,8 @@ urlpatterns = [
     # where both define a path, Haltung's above wins.
     path("accounts/", include("allauth.urls")),
     path("org/", include("organizations.urls")),
+    # The operator's onboarding back office (staff only); courses adds its ownership page under staff/ too.
+    path("staff/", include("organizations.urls_staff")),
     path("", include("certificates.urls")),
     path("", include("quizzes.urls")),
     path("", include("courses.urls")),

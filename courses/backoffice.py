@@ -9,3 +9,7 @@ def register() -> None:
     from organizations.permissions import can_manage
 
     register_section(Section("accreditations", _("Accreditations"), "courses:accreditations", can_manage, order=20))
+    from organizations.staff import StaffSection
+    from organizations.staff import register_section as register_staff_section
+
+    register_staff_section(StaffSection("courses", _("Courses"), "courses:staff_courses", order=20))

@@ -6,10 +6,11 @@ pins one version, so a new version never changes what an enrolled learner is doi
 a version: the pass policy and the points a chamber grants are data, not constants.
 """
 
+import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -157,6 +158,8 @@ class CourseVersion(models.Model):
     terminology = models.JSONField(_("terminology of the package"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Retired versions take no new cohorts or self-enrolments; enrolled learners finish them.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
 
     objects = CourseVersionQuerySet.as_manager()
 
@@ -185,11 +188,44 @@ class CourseVersion(models.Model):
 VERSION_PACKAGE_FIELDS = ("manifest", "references", "takeaways", "principles", "terminology")
 
 
+class AccreditationQuerySet(models.QuerySet["Accreditation"]):
+    def held_by(self, organization: Organization) -> "AccreditationQuerySet":
+        """The accreditations an organization holds: it records them, runs cohorts under them, reports them."""
+        return self.filter(holder=organization)
+
+    def naming(self, chamber: Organization) -> "AccreditationQuerySet":
+        """The accreditations whose accrediting chamber is this organization (its read-only back office)."""
+        return self.filter(body_organization=chamber)
+
+
+def _signature_path(instance: "Accreditation", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"accreditations/signatures/{uuid.uuid4().hex}.{extension}"
+
+
 class Accreditation(models.Model):
-    """A course version's accreditation by one body: the points it grants and the pass policy it sets."""
+    """A course version's accreditation by one body, held by one organization (decision 0310).
+
+    The holder records it, runs cohorts under it and reports its participants; several organizations may
+    accredit the same version independently, and none sees another's. A package's own profiles are held by
+    the course's owner, or by nobody for a public course (then they serve self-enrolment only).
+    """
+
+    class Unit(models.TextChoices):
+        FE = "fe", _("CPD points (full 45-minute units)")
+        HOUR = "hour", _("CE hours")
 
     course_version = models.ForeignKey(
         CourseVersion, on_delete=models.PROTECT, related_name="accreditations", verbose_name=_("course version")
+    )
+    holder = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_accreditations",
+        verbose_name=_("held by"),
+        help_text=_("The organization that runs and reports the course under this accreditation."),
     )
     key = models.SlugField(_("key"))
     body = models.CharField(_("accrediting body"), max_length=200)
@@ -199,9 +235,11 @@ class Accreditation(models.Model):
         null=True,
         blank=True,
         related_name="accreditations",
-        verbose_name=_("accrediting organization"),
+        limit_choices_to={"kind": "chamber"},
+        verbose_name=_("accrediting chamber"),
     )
     category = models.CharField(_("category"), max_length=20, blank=True)
+    unit = models.CharField(_("unit of the points"), max_length=10, choices=Unit.choices, default=Unit.FE)
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
     vnr = models.CharField(_("event number (VNR)"), max_length=19, blank=True)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (percent)"), default=70)
@@ -240,6 +278,20 @@ class Accreditation(models.Model):
         blank=True,
         help_text=_("How points are reported to the chamber, e.g. 'eiv' or 'list'."),
     )
+    # The scientific lead signs for the content under this accreditation (printed on its certificates).
+    scientific_lead = models.CharField(_("scientific lead"), max_length=200, blank=True)
+    scientific_lead_qualification = models.CharField(
+        _("qualification of the scientific lead"), max_length=200, blank=True
+    )
+    scientific_lead_signature = models.FileField(
+        _("signature of the scientific lead"),
+        upload_to=_signature_path,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_("A PNG or JPEG image, printed on certificates."),
+    )
+
+    objects = AccreditationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("accreditation")

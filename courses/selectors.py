@@ -8,7 +8,10 @@ from .models import Accreditation, CourseVersion
 
 
 def versions_for(organization: Organization) -> QuerySet[CourseVersion]:
-    """Published versions an organization may run cohorts of: its own courses and the public catalogue."""
+    """Published versions an organization may run and accredit: its own courses and the public catalogue.
+
+    Retired versions are not published, so they take no new cohorts and no new accreditations.
+    """
     return (
         CourseVersion.objects.published()
         .filter(Q(course__organization=organization) | Q(course__organization__isnull=True))
@@ -18,14 +21,10 @@ def versions_for(organization: Organization) -> QuerySet[CourseVersion]:
 
 
 def accreditations_for(organization: Organization) -> QuerySet[Accreditation]:
-    """Accreditations the organization edits: those of its own courses (``for_organization`` of Accreditation)."""
-    return Accreditation.objects.filter(course_version__course__organization=organization).select_related(
-        "course_version__course"
-    )
+    """Accreditations the organization holds and edits (decision 0310); another's answer 404."""
+    return Accreditation.objects.held_by(organization).select_related("course_version__course", "body_organization")
 
 
 def usable_accreditations(organization: Organization) -> QuerySet[Accreditation]:
-    """Accreditations a cohort may use: of the versions the organization may run."""
-    return Accreditation.objects.filter(course_version__in=versions_for(organization)).select_related(
-        "course_version__course"
-    )
+    """Accreditations a cohort may use: the organization's own, of versions it may still run."""
+    return accreditations_for(organization).filter(course_version__in=versions_for(organization))

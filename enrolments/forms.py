@@ -31,7 +31,13 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
 class CohortForm(BoundedTextMixin, forms.ModelForm):
     course_version = VersionChoiceField(label=_("Course version"), queryset=CourseVersion.objects.none())
     accreditation = AccreditationChoiceField(
-        label=_("Accreditation"), queryset=Accreditation.objects.none(), required=False
+        label=_("Accreditation"),
+        queryset=Accreditation.objects.none(),
+        required=False,
+        help_text=_(
+            "Your organization's own accreditation of this course version: its VNR and points go on the "
+            "certificates. Record it under Accreditations first; empty: no CPD points."
+        ),
     )
     tutors = UserChoiceField(label=_("Tutors"), queryset=get_user_model().objects.none(), required=False)
 
@@ -48,8 +54,14 @@ class CohortForm(BoundedTextMixin, forms.ModelForm):
         versions, accreditations, tutors = (
             cast(forms.ModelChoiceField, self.fields[name]) for name in ("course_version", "accreditation", "tutors")
         )
-        versions.queryset = selectors.versions_for(organization)
-        accreditations.queryset = selectors.usable_accreditations(organization)
+        version_choices = selectors.versions_for(organization)
+        usable = selectors.usable_accreditations(organization)
+        if self.instance.pk:
+            # A cohort keeps its version and accreditation after the version is retired from new cohorts.
+            version_choices = version_choices | CourseVersion.objects.filter(pk=self.instance.course_version_id)
+            usable = usable | selectors.accreditations_for(organization).filter(pk=self.instance.accreditation_id)
+        versions.queryset = version_choices
+        accreditations.queryset = usable
         tutors.queryset = cohorts.tutor_candidates(organization)
 
     def clean(self) -> dict[str, Any]:

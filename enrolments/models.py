@@ -292,6 +292,7 @@ class EnrolmentImport(models.Model):
         INVALID = "invalid", _("Refused: the file has errors")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="enrolment_imports", verbose_name=_("organization")
@@ -326,6 +327,17 @@ class EnrolmentImport(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("uploader told at"), null=True, blank=True)
     learners_mailed_at = models.DateTimeField(_("learners e-mailed at"), null=True, blank=True)
+    # When the write began: enrolments and memberships made from then on are this upload's (for undo).
+    write_started_at = models.DateTimeField(_("written from"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
 
     objects = EnrolmentImportQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cohorts, evaluation, learner
+from .views import cohorts, corrections, evaluation, learner
 
 app_name = "enrolments"
 
@@ -32,5 +32,22 @@ urlpatterns = [
         "org/<slug:org_slug>/cohorts/<int:cohort_id>/enrol/<int:import_id>/progress/",
         cohorts.enrolment_import_progress,
         name="enrolment_import_progress",
+    ),
+    # Corrections: a cohort's learners (move, unenrol) and undoing an upload.
+    path("org/<slug:org_slug>/cohorts/<int:cohort_id>/learners/", corrections.cohort_learners, name="cohort_learners"),
+    path(
+        "org/<slug:org_slug>/cohorts/<int:cohort_id>/learners/<int:enrollment_id>/unenrol/",
+        corrections.unenrol,
+        name="learner_unenrol",
+    ),
+    path(
+        "org/<slug:org_slug>/cohorts/<int:cohort_id>/learners/<int:enrollment_id>/move/",
+        corrections.move,
+        name="learner_move",
+    ),
+    path(
+        "org/<slug:org_slug>/cohorts/<int:cohort_id>/enrol/<int:import_id>/undo/",
+        corrections.undo_import,
+        name="enrolment_import_undo",
     ),
 ]

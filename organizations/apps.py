@@ -20,6 +20,11 @@ class OrganizationsConfig(AppConfig):
         ):
             register_section(section)
 
+        from .staff import StaffSection
+        from .staff import register_section as register_staff_section
+
+        register_staff_section(StaffSection("organizations", _("Organizations"), "staff:organizations", order=10))
+
         from accounts import erasure
         from accounts.security import register_second_factor_rule
 

@@ -209,6 +209,12 @@ class OrgAuditEvent(models.Model):
         CERTIFICATE_CORRECTED = "certificate_corrected", _("Certificate corrected")
         REPORT_EXPORTED = "report_exported", _("Report exported")
         SCHEDULE_CHANGED = "schedule_changed", _("Report schedule changed")
+        ORGANIZATION_CREATED = "organization_created", _("Organization created")
+        COURSE_ASSIGNED = "course_assigned", _("Course ownership assigned")
+        UNENROLLED = "unenrolled", _("Learner unenrolled")
+        ENROLMENT_MOVED = "enrolment_moved", _("Learner moved to another cohort")
+        IMPORT_UNDONE = "import_undone", _("Enrolment upload undone")
+        VERSION_RETIRED = "version_retired", _("Course version retired from new cohorts")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="audit_events", verbose_name=_("organization")

@@ -8,6 +8,7 @@ Roles (decision 0301):
 | back-office overview, cohort list, dashboards    | yes   | own cohorts only  | no      |
 | members, invitations, roles, audit, exports      | yes   | no                | no      |
 | cohorts, enrolment uploads, accreditations       | yes   | no                | no      |
+| a chamber's accreditations and their lists       | yes (chambers only) | no  | no      |
 
 A foreign organization answers 404, never 403, so that pages reveal nothing about other tenants; a member
 whose role does not allow a page gets the same 404. Anonymous visitors are sent to the login page.
@@ -64,6 +65,11 @@ def can_manage(user: Any, organization: Organization) -> bool:
 def can_view_reports(user: Any, organization: Organization) -> bool:
     """Administrators and tutors: the back office, cohort dashboards (tutors: their cohorts only)."""
     return role_in(user, organization) in {Membership.Role.ADMIN, Membership.Role.TUTOR}
+
+
+def can_view_chamber(user: Any, organization: Organization) -> bool:
+    """A chamber's administrators: the read-only pages of the accreditations naming the chamber (decision 0312)."""
+    return organization.kind == Organization.Kind.CHAMBER and role_in(user, organization) == Membership.Role.ADMIN
 
 
 can_use_backoffice = can_view_reports

@@ -70,6 +70,31 @@ def ensure_learners(organization: Organization, *, user_ids: Iterable[int]) -> i
     return len(new)
 
 
+def drop_new_learners(organization: Organization, *, user_ids: Iterable[int], since: Any) -> int:
+    """Undo ``ensure_learners``: learner memberships of these users made at or after ``since`` end.
+
+    Used when an enrolment upload is undone, inside its transaction; older memberships and other roles stay.
+    """
+    deleted, _rows = (
+        Membership.objects.for_organization(organization)
+        .filter(user_id__in=list(user_ids), role=Membership.Role.LEARNER, created_at__gte=since)
+        .delete()
+    )
+    return deleted
+
+
+def revoke_open_invitations(organization: Organization, *, invitation_ids: Iterable[int]) -> int:
+    """Withdraw the still-open invitations among these (an undone upload's); accepted ones stay accepted.
+
+    Called inside the caller's transaction and audit row; returns how many were withdrawn.
+    """
+    return (
+        Invitation.objects.for_organization(organization)
+        .filter(pk__in=list(invitation_ids), accepted_at__isnull=True, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now())
+    )
+
+
 def _last_admin(membership: Membership) -> bool:
     return (
         membership.role == Membership.Role.ADMIN
@@ -133,6 +158,10 @@ def invitation_lifetime() -> timedelta:
 @transaction.atomic(durable=True)
 def invite_member(organization: Organization, *, email: str, role: str, by: Any) -> Invitation:
     """Invite an address in a role and mail the link after commit; inviting again renews the open invitation."""
+    return _invite(organization, email=email, role=role, by=by)
+
+
+def _invite(organization: Organization, *, email: str, role: str, by: Any) -> Invitation:
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise OrganizationError(_("Choose one of the roles offered."), code="invalid_role")
@@ -181,6 +210,29 @@ def _queue_invitation_mail(invitation: Invitation) -> None:
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
+
+
+@transaction.atomic(durable=True)
+def create_organization(
+    *, name: str, slug: str, kind: str, contact_email: str = "", first_admin_email: str, by: Any
+) -> tuple[Organization, Invitation]:
+    """The operator's onboarding step: a new chamber or institute and the invitation of its first admin.
+
+    Both are written, audited and the invitation mailed after commit, or nothing is (a taken address or a
+    bad e-mail is a field error).
+    """
+    organization = Organization(name=name.strip(), slug=slug, kind=kind, contact_email=contact_email)
+    organization.full_clean()
+    organization.save()
+    audit.record(
+        organization,
+        actor=by,
+        action=OrgAuditEvent.Action.ORGANIZATION_CREATED,
+        target=organization,
+        after={"name": organization.name, "slug": organization.slug, "kind": organization.kind},
+    )
+    invitation = _invite(organization, email=first_admin_email, role=Membership.Role.ADMIN, by=by)
+    return organization, invitation
 
 
 @transaction.atomic(durable=True)

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,13 +29,14 @@ class Row:
     code: str
 
 
-def participant_rows(accreditation: Accreditation, *, cohorts: Any = None) -> list[Row]:
-    """Valid certificates of the accreditation (of these cohorts, for a tutor), oldest completion first; one query."""
+def participant_rows(accreditation: Accreditation, *, cohorts: Any = None, completed: Q | None = None) -> list[Row]:
+    """Valid certificates of the accreditation (of these cohorts, for a tutor; completed in a period, for a
+    chamber), oldest completion first; one query."""
     certificates = Certificate.objects.for_accreditation(accreditation)
     if cohorts is not None:
         certificates = certificates.filter(enrollment__cohort__in=cohorts)
     certificates = (
-        certificates.filter(status=Certificate.Status.VALID)
+        certificates.filter(completed or Q(), status=Certificate.Status.VALID)
         .order_by("completed_at", "pk")
         .only("participant_efn", "participant_name", "completed_at", "points", "result_percent", "pass_mark", "code")
     )

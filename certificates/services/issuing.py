@@ -116,16 +116,21 @@ def frozen_logo(organization: Any) -> str:
 
 
 def accreditation_lead(accreditation: Accreditation | None, version: Any) -> dict[str, Any]:
-    """The scientific lead as the accreditation names them, falling back to the course version.
+    """The scientific lead as the accreditation names them (decision 0310), else the course version's.
 
-    The accreditation's lead fields (name, qualification, signature image) are read defensively: they arrive
-    with issue 16, and until then the course version's ``scientific_lead`` and the ``Signature`` rows apply.
+    An accreditation that names its own lead brings its qualification and signature image; the version's
+    qualification never attaches to another person's name.
     """
-    name = getattr(accreditation, "scientific_lead_name", "") or getattr(accreditation, "scientific_lead", "")
+    if accreditation is not None and accreditation.scientific_lead:
+        return {
+            "name": accreditation.scientific_lead,
+            "qualification": accreditation.scientific_lead_qualification,
+            "signature": accreditation.scientific_lead_signature or None,
+        }
     return {
-        "name": name or version.scientific_lead,
-        "qualification": getattr(accreditation, "scientific_lead_qualification", "") or "",
-        "signature": getattr(accreditation, "scientific_lead_signature", None),
+        "name": version.scientific_lead,
+        "qualification": version.scientific_lead_qualification or {},
+        "signature": None,
     }
 
 
@@ -138,7 +143,7 @@ def facts_from(enrollment: Enrollment, attempt: Attempt) -> dict[str, Any]:
     with translation.override(language):
         wording = localized(accreditation.wording) if accreditation else ""
         title = localized(version.title)
-        qualification = localized(lead["qualification"]) or localized(version.scientific_lead_qualification or {})
+        qualification = localized(lead["qualification"]) if lead["name"] else ""
     signature = (
         Signature.objects.filter(signatory_name=lead["name"]).order_by("-uploaded_at").first() if lead["name"] else None
     )

@@ -131,10 +131,8 @@ def certificate_manage(request: OrganizationRequest, code: str) -> HttpResponse:
 
 
 def _accreditations(request: OrganizationRequest) -> QuerySet[Accreditation]:
-    """The organization's accreditations; for a tutor only those of the cohorts they follow."""
-    accreditations = Accreditation.objects.filter(
-        course_version__course__organization=request.organization
-    ).select_related("course_version__course")
+    """The accreditations the organization holds (decision 0310); for a tutor only those of the cohorts they follow."""
+    accreditations = Accreditation.objects.held_by(request.organization).select_related("course_version__course")
     followed = _followed(request)
     if followed is not None:
         accreditations = accreditations.filter(pk__in=followed.values("accreditation_id"))
@@ -247,7 +245,7 @@ def report_push(request: OrganizationRequest, accreditation_id: int) -> HttpResp
 def report_retract(request: OrganizationRequest, report_id: int) -> HttpResponse:
     organization = request.organization
     report = get_object_or_404(
-        ParticipantReport.objects.filter(certificate__accreditation__course_version__course__organization=organization),
+        ParticipantReport.objects.filter(certificate__accreditation__holder=organization),
         pk=report_id,
     )
     services.request_retraction(report, by=request.user)

@@ -76,9 +76,12 @@ def _create_version(course: Course, package: Package) -> CourseVersion:
 def _create_accreditation(version: CourseVersion, profile: dict[str, Any]) -> None:
     Accreditation.objects.create(
         course_version=version,
+        # The package's profiles belong to the course's owner; a public course's to nobody (decision 0310).
+        holder=version.course.organization,
         key=profile["key"],
         body=profile["body"],
         category=profile["category"],
+        unit=profile["unit"],
         points=profile["points"],
         vnr=profile["vnr"],
         pass_mark=profile["pass_mark"],

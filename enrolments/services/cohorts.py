@@ -7,15 +7,17 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.selectors import versions_for
+from courses.validity import refusal_outside_window
 from organizations import audit
 from organizations.models import Membership, Organization, OrgAuditEvent
 
 from ..errors import EnrolmentError
-from ..models import Cohort
+from ..models import Cohort, Enrollment
 
 COHORT_FIELDS = ["name", "course_version", "accreditation", "starts_on", "ends_on", "seats", "tutors"]
 
@@ -35,6 +37,11 @@ def _check(cohort: Cohort, tutors: list[Any], *, new_version: bool) -> None:
             field="course_version",
         )
     accreditation = cohort.accreditation
+    if accreditation is not None and accreditation.holder_id != cohort.organization_id:
+        # Decision 0310: a cohort runs under its organization's own accreditation, never another's.
+        raise EnrolmentError(
+            _("Choose an accreditation this organization holds."), code="not_held", field="accreditation"
+        )
     if accreditation is not None and accreditation.course_version_id != cohort.course_version_id:
         raise EnrolmentError(
             _("This accreditation belongs to another course version."), code="wrong_version", field="accreditation"
@@ -107,3 +114,58 @@ def update_cohort(cohort: Cohort, *, by: Any, tutors: list[Any], **fields: Any) 
             after=new,
         )
     return cohort
+
+
+@transaction.atomic(durable=True)
+def enrol_member(cohort: Cohort, user: Any, *, by: Any) -> Enrollment:
+    """Enrol one member of the cohort's organization (they joined by consent), or take in their self-enrolment.
+
+    The enrolment takes the cohort's accreditation. Refused: a person who is not a member, a full cohort, an
+    enrolment in another cohort or under another organization's accreditation, a completed one.
+    """
+    cohort = (
+        Cohort.objects.select_for_update(of=("self",)).select_related("organization", "accreditation").get(pk=cohort.pk)
+    )
+    organization = cohort.organization
+    if not Membership.objects.for_organization(organization).filter(user=user).exists():
+        raise EnrolmentError(_("Only members of this organization can be enrolled here."), code="not_member")
+    accreditation = cohort.accreditation
+    refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol") if accreditation else None
+    if refusal:
+        raise EnrolmentError(refusal, code="outside_validity")
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .filter(user=user, course_version_id=cohort.course_version_id)
+        .select_related("accreditation")
+        .first()
+    )
+    if enrollment is not None and enrollment.cohort_id == cohort.pk:
+        return enrollment
+    if enrollment is not None and (
+        enrollment.cohort_id is not None
+        or enrollment.status == Enrollment.Status.COMPLETED
+        or (enrollment.accreditation is not None and enrollment.accreditation.holder_id not in (None, organization.pk))
+    ):
+        raise EnrolmentError(
+            _("%(name)s is enrolled in this course already, in another cohort or under another accreditation.")
+            % {"name": user.name},
+            code="enrolled_elsewhere",
+        )
+    if cohort.seats is not None and cohort.enrollments.count() >= cohort.seats:
+        raise EnrolmentError(_("The cohort “%(name)s” has no free seat.") % {"name": cohort.name}, code="no_seat")
+    if enrollment is None:
+        enrollment = Enrollment(user=user, course_version_id=cohort.course_version_id)
+    enrollment.cohort, enrollment.organization, enrollment.accreditation = (
+        cohort,
+        organization,
+        cohort.accreditation,
+    )
+    enrollment.save()
+    audit.record(
+        organization,
+        actor=by,
+        action=OrgAuditEvent.Action.ENROLLED,
+        target=cohort,
+        after={"learner": user.pk, "enrolled": 1},
+    )
+    return enrollment

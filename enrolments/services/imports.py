@@ -23,6 +23,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -143,6 +144,7 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
             "cohort__organization_id",
             "organization_id",
             "accreditation_id",
+            "accreditation__holder_id",
             "status",
         ):
             enrollments[values["user_id"]] = values
@@ -177,7 +179,12 @@ def plan(cohort: Cohort, rows: list[CheckedRow], *, progress: Progress | None = 
             not ours
             or existing["cohort_id"] is not None
             or existing["status"] == Enrollment.Status.COMPLETED
-            or existing["accreditation_id"] not in (None, cohort.accreditation_id)
+            # A self-enrolment under the package's own profile of a public course (nobody's, decision 0310)
+            # joins the cohort and takes its accreditation; one under an organization's accreditation does not.
+            or (
+                existing["accreditation_id"] not in (None, cohort.accreditation_id)
+                and existing["accreditation__holder_id"] is not None
+            )
         ):
             # Another organization's enrolment is not ours to name, nor to take over.
             result.errors.append(
@@ -248,9 +255,11 @@ def _write(cohort: Cohort, result: Plan, *, by: Any, progress: Progress | None) 
     for start in range(0, len(result.attach_enrollment_ids), CHUNK):
         chunk = result.attach_enrollment_ids[start : start + CHUNK]
         Enrollment.objects.filter(pk__in=chunk).update(cohort=cohort, organization_id=cohort.organization_id)
-        Enrollment.objects.filter(pk__in=chunk, accreditation__isnull=True).update(
-            accreditation_id=cohort.accreditation_id
-        )
+        # A self-enrolment under no accreditation, or under the package's own profile of a public course
+        # (nobody's, decision 0310), takes the cohort's; one under an organization's accreditation was refused.
+        Enrollment.objects.filter(pk__in=chunk).filter(
+            Q(accreditation__isnull=True) | Q(accreditation__holder__isnull=True)
+        ).update(accreditation_id=cohort.accreditation_id)
     return learner_ids, len(new_user_ids), sorted(invitation.pk for invitation in invitations.values())
 
 
@@ -276,6 +285,7 @@ def enrol_rows(
         result = plan(cohort, rows, progress=progress)
         if result.errors:
             raise ImportRefused(result.errors)
+        write_started_at = timezone.now()
         learner_ids, created, invitation_ids = _write(cohort, result, by=by, progress=progress)
         outcome = Outcome(
             rows=len(rows),
@@ -306,6 +316,7 @@ def enrol_rows(
             skipped=result.skipped,
             learner_ids=learner_ids,
             finished_at=now,
+            write_started_at=write_started_at,
         )
         outcome.import_id = run.pk
         audit.record(

@@ -29,7 +29,12 @@ def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | 
         raise EnrolmentError(_("This course version is not open for enrolment."), code="not_published")
     if accreditation is None:
         # Self-enrolment gets only an accreditation its holder opened for it (decision 0706); cohorts pass theirs.
-        accreditation = version.accreditations.filter(is_default=True, open_for_self_enrolment=True).first()
+        # Only the course's owner's (for a public course: the package's own, held by nobody; decision 0310).
+        accreditation = (
+            version.accreditations.filter(open_for_self_enrolment=True, holder_id=version.course.organization_id)
+            .order_by("-is_default", "pk")
+            .first()
+        )
     if accreditation is not None:
         refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol")
         if refusal:

@@ -7,11 +7,12 @@ not follow.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import selectors
 from organizations import backoffice
 from organizations.permissions import (
     OrganizationRequest,
@@ -59,6 +60,15 @@ def cohort_list(request: OrganizationRequest) -> HttpResponse:
     return render(request, "enrolments/backoffice/cohort_list.html", context)
 
 
+def _refuse_foreign_accreditation(request: OrganizationRequest, cohort: Cohort | None) -> None:
+    """Naming an accreditation the organization does not hold answers 404, as its pages do (decision 0310)."""
+    value = request.POST.get("accreditation", "")
+    if not value.isdigit() or (cohort is not None and int(value) == cohort.accreditation_id):
+        return
+    if not selectors.usable_accreditations(request.organization).filter(pk=int(value)).exists():
+        raise Http404
+
+
 def _save_cohort(request: OrganizationRequest, form: CohortForm, cohort: Cohort | None) -> Cohort | None:
     data = dict(form.cleaned_data)
     tutors = list(data.pop("tutors"))
@@ -77,6 +87,8 @@ def _save_cohort(request: OrganizationRequest, form: CohortForm, cohort: Cohort 
 @organization_required(can_manage)
 def cohort_create(request: OrganizationRequest) -> HttpResponse:
     organization = request.organization
+    if request.method == "POST":
+        _refuse_foreign_accreditation(request, None)
     form = CohortForm(request.POST or None, instance=Cohort(organization=organization), organization=organization)
     if request.method == "POST" and form.is_valid():
         cohort = _save_cohort(request, form, None)
@@ -91,6 +103,8 @@ def cohort_create(request: OrganizationRequest) -> HttpResponse:
 def cohort_edit(request: OrganizationRequest, cohort_id: int) -> HttpResponse:
     organization = request.organization
     cohort = _cohort(request, cohort_id, manage=True)
+    if request.method == "POST":
+        _refuse_foreign_accreditation(request, cohort)
     form = CohortForm(request.POST or None, instance=cohort, organization=organization)
     if request.method == "POST" and form.is_valid():
         # The form's instance holds unsaved input; the service reloads the row under a lock.

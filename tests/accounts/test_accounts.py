@@ -1,8 +1,6 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import User
@@ -109,39 +107,6 @@ def test_password_reset_sends_mail(client, learner):
     client.post(reverse("accounts:password_reset"), {"email": learner.email})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
-
-
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent(settings):
-    """Running seed_demo twice leaves two demo accounts that can log in; the admin with the printed demo TOTP."""
-    from django.test import Client
-
-    from accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
-    from tests.conftest import totp_code
-
-    settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
-    assert set(User.objects.values_list("email", flat=True)) == {"learner@example.org", "orgadmin@example.org"}
-    assert User.objects.get(email="learner@example.org").check_password("haltung-demo")
-    client = Client()
-    login = {"login": "learner@example.org", "password": "haltung-demo"}
-    assert client.post(reverse("accounts:login"), login)["Location"] == reverse("certificates:dashboard")
-    admin = Client()
-    login = {"login": "orgadmin@example.org", "password": "haltung-demo"}
-    assert admin.post(reverse("accounts:login"), login)["Location"] == reverse("mfa_authenticate")
-    response = admin.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
-    assert response.status_code == 302
-    assert admin.get(reverse("organizations:overview", args=["demo-institut"])).status_code == 200
-
-
-@pytest.mark.django_db
-def test_seed_demo_refuses_without_debug(settings):
-    """With DEBUG off the published demo password must never be set."""
-    settings.DEBUG = False
-    with pytest.raises(CommandError):
-        call_command("seed_demo")
-    assert not User.objects.exists()
 
 
 @pytest.mark.django_db

@@ -114,6 +114,8 @@ def test_a_populated_database_of_the_previous_layout_upgrades_without_losing_a_r
     enrollment = Enrollment.objects.select_related("cohort", "accreditation").get(pk=ids["enrollment"])
     assert enrollment.cohort.pk == ids["cohort"]
     assert enrollment.accreditation.body == "Kammer"
+    # Decision 0310's migration: an accreditation of a course without an owner is held by nobody.
+    assert (enrollment.accreditation.holder_id, enrollment.accreditation.unit) == (None, "fe")
     assert enrollment.progress.get().active_seconds == 90
     assert enrollment.reflections.get().text == "private"
     assert list(Cohort.objects.get(pk=ids["cohort"]).tutors.values_list("pk", flat=True)) == [ids["user"]]

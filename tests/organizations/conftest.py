@@ -93,9 +93,32 @@ def admin_client(admin_a) -> Client:
     return english_client(admin_a)
 
 
+def own_accreditation(organization: Organization, version) -> Accreditation:
+    """The organization's own accreditation of the version, drawn like the package's profile (decision 0310)."""
+    profile = version.accreditations.get(holder__isnull=True)
+    accreditation, _created = Accreditation.objects.get_or_create(
+        course_version=version,
+        holder=organization,
+        defaults={
+            "key": organization.slug,
+            "body": profile.body,
+            "category": profile.category,
+            "points": profile.points,
+            "vnr": profile.vnr,
+            "pass_mark": profile.pass_mark,
+            "max_attempts": profile.max_attempts,
+            "draw": profile.draw,
+            "blueprint": profile.blueprint,
+            "wording": profile.wording,
+        },
+    )
+    return accreditation
+
+
 @pytest.fixture
-def accreditation(version) -> Accreditation:
-    return version.accreditations.get()
+def accreditation(org_a, version) -> Accreditation:
+    """Institute A's own accreditation of the mini course."""
+    return own_accreditation(org_a, version)
 
 
 def _cohort(organization, version, accreditation, by, *, name: str, seats=None, tutors=()) -> Cohort:
@@ -126,15 +149,20 @@ def cohort_a(org_a, version, accreditation, people) -> Cohort:
 
 
 @pytest.fixture
-def cohort_b(org_b, version, accreditation, people) -> Cohort:
+def cohort_b(org_b, version, people) -> Cohort:
     return _cohort(
-        org_b, version, accreditation, people[org_b.slug]["admin"], name="Herbst", tutors=[people[org_b.slug]["tutor"]]
+        org_b,
+        version,
+        own_accreditation(org_b, version),
+        people[org_b.slug]["admin"],
+        name="Herbst",
+        tutors=[people[org_b.slug]["tutor"]],
     )
 
 
 @pytest.fixture
 def make_cohort(version, accreditation):
     def make(organization, by, **extra) -> Cohort:
-        return _cohort(organization, version, accreditation, by, **extra)
+        return _cohort(organization, version, own_accreditation(organization, version), by, **extra)
 
     return make

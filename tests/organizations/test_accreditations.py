@@ -22,15 +22,19 @@ VNR = "2760012024200354002"
 @pytest.fixture
 def own_version(org_a) -> CourseVersion:
     course = Course.objects.create(slug="eigener-kurs", organization=org_a)
-    return CourseVersion.objects.create(course=course, number=1, content_hash="a", title={"en": "Own course"})
+    return CourseVersion.objects.create(
+        course=course, number=1, content_hash="a", title={"en": "Own course"}, minutes=360
+    )
 
 
 def form_data(version, **extra) -> dict:
     return {
         "course_version": version.pk,
         "key": "ptk-nrw",
+        "body_organization": "",
         "body": "PTK NRW",
         "category": "D",
+        "unit": "fe",
         "points": "4",
         "vnr": VNR,
         "valid_from": "",
@@ -38,6 +42,9 @@ def form_data(version, **extra) -> dict:
         "pass_mark": "70",
         "max_attempts": "3",
         "cooldown_hours": "0",
+        "certificate_validity_months": "",
+        "scientific_lead": "",
+        "scientific_lead_qualification": "",
         "reporting_channel": "eiv",
         "wording_de": "Anerkannt mit 4 Punkten.",
         "wording_en": "",
@@ -92,12 +99,15 @@ def test_empty_password_keeps_the_stored_one_and_edits_are_audited(admin_client,
     assert (event.before, event.after) == ({"points": "4"}, {"points": "6"})
 
 
-def test_bad_vnr_and_foreign_versions_are_refused(admin_client, org_a, own_version, version):
-    """A wrong check digit is shown at the VNR field; a version of a public course is not offered."""
+def test_bad_vnr_and_another_organizations_course_are_refused(admin_client, org_a, org_b, own_version):
+    """A wrong check digit is shown at the VNR field; a version of another organization's own course is not offered."""
     url = reverse("courses:accreditation_create", args=[org_a.slug])
     response = admin_client.post(url, form_data(own_version, vnr="2760012024200354003"))
     assert response.status_code == 400 and "check digit does not match" in response.content.decode()
-    response = admin_client.post(url, form_data(version))
+    foreign = CourseVersion.objects.create(
+        course=Course.objects.create(slug="kurs-b", organization=org_b), number=1, content_hash="b", minutes=360
+    )
+    response = admin_client.post(url, form_data(foreign))
     assert response.status_code == 400 and not Accreditation.objects.filter(key="ptk-nrw").exists()
 
 
@@ -128,8 +138,9 @@ def test_without_a_key_passwords_are_refused(settings, admin_client, org_a, own_
     assert not AccreditationSecret.objects.exists()
 
 
-def test_completion_outside_the_window_is_refused(accreditation, enrollment):
+def test_completion_outside_the_window_is_refused(enrollment):
     """Completing after the accreditation's end (or before its start) raises with a clear message."""
+    accreditation = enrollment.accreditation
     check_completion_window(enrollment)
     accreditation.valid_until = dt.date(2025, 12, 31)
     accreditation.save()

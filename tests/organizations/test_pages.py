@@ -44,7 +44,8 @@ def test_exports_page_query_count(admin_client, org_a, admin_a, cohort_a, django
 
 
 def test_accreditation_list_query_count(admin_client, org_a, admin_a, django_assert_num_queries):
-    """1 or 6 accreditations: 4 for the request, the accreditations with whether each has a password (1)."""
+    """1 or 6 accreditations: 4 for the request, the accreditations with whether each has a password (1), the
+    versions of the organization's own courses (1)."""
     course = Course.objects.create(slug="eigen", organization=org_a)
     version = CourseVersion.objects.create(course=course, number=1, content_hash="h", title={"en": "Own"})
     url = reverse("courses:accreditations", args=[org_a.slug])
@@ -52,15 +53,15 @@ def test_accreditation_list_query_count(admin_client, org_a, admin_a, django_ass
     def accreditations(start: int, stop: int) -> None:
         for index in range(start, stop):
             accreditation = Accreditation.objects.create(
-                course_version=version, key=f"k{index}", body=f"Kammer {index}", points=Decimal(1)
+                course_version=version, holder=org_a, key=f"k{index}", body=f"Kammer {index}", points=Decimal(1)
             )
             AccreditationSecret.objects.create(accreditation=accreditation, eiv_password="x", set_by=admin_a)
 
     accreditations(0, 1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         admin_client.get(url)
     accreditations(1, 6)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         page = admin_client.get(url).content.decode()
     assert "Kammer 5" in page and page.count("stored") >= 6
 

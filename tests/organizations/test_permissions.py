@@ -12,7 +12,8 @@ from django.utils import timezone
 from certificates.models import Certificate, ParticipantReport
 from courses.models import Accreditation, Course, CourseVersion
 from enrolments.models import Cohort, Enrollment, EnrolmentImport
-from organizations.models import Invitation, Membership, ReportRun, ReportSchedule
+from organizations.models import Invitation, Membership, Organization, ReportRun, ReportSchedule
+from organizations.services import add_member
 from quizzes.models import Assessment
 
 from .conftest import ROLES
@@ -102,7 +103,7 @@ def objects(org_a, org_b, people, cohort_a, cohort_b) -> dict:
                 organization=organization, cohort=cohort, uploaded_by=admin, filename="x.csv", sha256="", status="done"
             ).pk,
             "accreditation_id": Accreditation.objects.create(
-                course_version=version, key="k", body="Kammer", points=Decimal(2)
+                course_version=version, holder=organization, key="k", body="Kammer", points=Decimal(2)
             ).pk,
             "fmt": "csv",
         }
@@ -298,3 +299,73 @@ def test_every_organization_url_is_closed_to_outsiders_and_learners(people, org_
             for method in (client.get, client.post):
                 status = method(url).status_code
                 assert status in (404, 405), f"{url_name} answered {status} to {who.email}"
+
+
+# The chamber pages (decision 0312): (url name, kwargs keys, roles allowed in their own chamber).
+CHAMBER_VIEWS = [
+    ("certificates:chamber", [], {"admin"}),
+    ("certificates:chamber_accreditation", ["accreditation_id"], {"admin"}),
+    ("certificates:chamber_participants", ["accreditation_id", "fmt"], {"admin"}),
+    ("certificates:chamber_eiv_status", ["accreditation_id"], {"admin"}),
+]
+
+
+@pytest.fixture
+def chambers(make_user, org_a, version) -> dict:
+    """Two chambers with an admin, a tutor and a learner each; institute A holds an accreditation naming each."""
+    result = {}
+    for slug in ("kammer-a", "kammer-b"):
+        chamber = Organization.objects.create(name=slug.title(), slug=slug, kind=Organization.Kind.CHAMBER)
+        members = {}
+        for role in (Membership.Role.ADMIN, Membership.Role.TUTOR, Membership.Role.LEARNER):
+            user = make_user(f"{role}@{slug}.example.org", name=f"{role.title()} {slug}", language="en")
+            add_member(chamber, user=user, role=role)
+            members[role] = user
+        accreditation = Accreditation.objects.create(
+            course_version=version, holder=org_a, key=slug, body=chamber.name, body_organization=chamber, points=2
+        )
+        result[slug] = {"organization": chamber, "members": members, "accreditation_id": accreditation.pk, "fmt": "csv"}
+    return result
+
+
+def _chamber_url(url_name: str, slug: str, ids: dict, keys: list[str]) -> str:
+    return reverse(url_name, kwargs={"org_slug": slug, **{key: ids[key] for key in keys}})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url_name", "keys", "allowed"), CHAMBER_VIEWS, ids=[v[0] for v in CHAMBER_VIEWS])
+def test_chamber_pages_by_role(people, chambers, org_a, role, url_name, keys, allowed):
+    """In its own chamber only the admin opens the pages; tutor, learner and outsider get 404, anonymous login.
+    The same pages under an institute's address answer 404 to every role of the institute."""
+    own = chambers["kammer-a"]
+    client = Client()
+    if role == "outsider":
+        client.force_login(people["outsider"])
+    elif role != "anonymous":
+        client.force_login(own["members"][role])
+    response = client.get(_chamber_url(url_name, "kammer-a", own, keys))
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+    if role not in ("outsider", "anonymous"):
+        institute_client = _client(people, org_a.slug, role)
+        assert institute_client.get(_chamber_url(url_name, org_a.slug, own, keys)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin", "tutor", "learner"])
+@pytest.mark.parametrize(("url_name", "keys", "allowed"), CHAMBER_VIEWS, ids=[v[0] for v in CHAMBER_VIEWS])
+def test_chamber_pages_of_another_chamber(chambers, role, url_name, keys, allowed):
+    """Every role of chamber B gets 404 for chamber A's pages, and for A's accreditation under B's own address."""
+    client = Client()
+    client.force_login(chambers["kammer-b"]["members"][role])
+    own, other = chambers["kammer-a"], chambers["kammer-b"]
+    assert client.get(_chamber_url(url_name, "kammer-a", own, keys)).status_code == 404
+    if keys:
+        assert client.get(_chamber_url(url_name, "kammer-b", own, keys)).status_code == 404
+        if role in allowed:
+            assert client.get(_chamber_url(url_name, "kammer-b", other, keys)).status_code == 200
