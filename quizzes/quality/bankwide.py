@@ -5,8 +5,9 @@ keys and distractors. Also the summary figures an author reads beside the findin
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from . import words
 from .records import Finding, ItemRecord
@@ -72,18 +73,20 @@ def summarise(items: Sequence[ItemRecord], languages: Sequence[str]) -> Summary:
     return summary
 
 
-def _spread(items: Sequence[ItemRecord], language: str, count) -> tuple[float, float]:
+def _spread(items: Sequence[ItemRecord], language: str, count: Callable[[str, str], Any]) -> tuple[float, float]:
     """Share of keys and share of distractors that use the words."""
     keys = [o for i in items for o in i.keys]
     others = [o for i in items for o in i.distractors]
 
-    def share(options) -> float:
+    def share(options: Sequence[Any]) -> float:
         return sum(1 for o in options if count(o.text.get(language, ""), language)) / len(options) if options else 0.0
 
     return share(keys), share(others)
 
 
-def _bank_finding(items: Sequence[ItemRecord], severity: str, code: str, message: str) -> Finding:
+def _bank_finding(
+    items: Sequence[ItemRecord], severity: Literal["refusal", "warning"], code: str, message: str
+) -> Finding:
     first = items[0] if items else None
     return Finding(severity, code, message, first.file if first else "", first.line if first else 0)
 

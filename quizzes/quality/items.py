@@ -40,6 +40,9 @@ def key_length(item: ItemRecord, thresholds: Thresholds) -> list[Finding]:
     for language in _languages(item):
         keys = [_length(o, language) for o in item.keys]
         others = [_length(o, language) for o in item.distractors]
+        key: float
+        longest: float
+        shortest: float
         if item.type == "single":
             key, longest, shortest = keys[0], max(others), min(others)
         else:
@@ -192,7 +195,7 @@ def _stem_echo(stem: str, key: OptionRecord, distractors: Iterable[OptionRecord]
     in_others = set().union(*(words.content_stems(o.text.get(language, ""), language) for o in distractors))
     # Two or more shared words make an echo; a single shared word is usually the topic itself.
     echo = in_key - in_others
-    return echo if len(echo) >= 2 else set()
+    return set(echo) if len(echo) >= 2 else set()
 
 
 def _odd_form(key: OptionRecord, distractors: Sequence[OptionRecord], language: str) -> str:

@@ -35,7 +35,7 @@ def _texts(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def _item(data: LineDict, kind: str, file: str, *, module: str = "", case: str | None = None) -> ItemRecord:
+def _item(data: Any, kind: str, file: str, *, module: str = "", case: str | None = None) -> ItemRecord:
     options = data.get("options") or LineList()
     return ItemRecord(
         id=str(data.get("id", "")),
@@ -56,7 +56,7 @@ def _item(data: LineDict, kind: str, file: str, *, module: str = "", case: str |
     )
 
 
-def _decisions(module: LineDict, file: str) -> list[ItemRecord]:
+def _decisions(module: Any, file: str) -> list[ItemRecord]:
     found = []
     for step in module.get("steps") or []:
         if not isinstance(step, dict) or step.get("kind") != "vignette" or not isinstance(step.get("nodes"), dict):
@@ -148,7 +148,13 @@ def sources_of(files: PackageFiles) -> Sources:
                 principle_quotas={str(k): int(v) for k, v in (profile.get("principle_quotas") or {}).items()},
                 quality=dict(quality) if isinstance(quality, dict) else {},
                 file=relative(root / "course.yaml"),
-                line=profile.line_of("quality") if "quality" in profile else profiles.line_of(index),
+                line=_line_in(profile, "quality") if "quality" in profile else _line_in(profiles, index),
             )
         )
     return sources
+
+
+def _line_in(container: Any, key: Any) -> int:
+    """The line of ``key`` in a YAML mapping or sequence read with line numbers (1 when unknown)."""
+    line_of = getattr(container, "line_of", None)
+    return int(line_of(key)) if line_of else 1

@@ -4,6 +4,7 @@ and warnings, each at ``file:line``.
 """
 
 from collections import Counter
+from typing import Any
 
 from courses.packages.errors import PackageError
 from courses.packages.package import PackageFiles
@@ -26,7 +27,7 @@ def lines(report: Report, languages: list[str]) -> list[str]:
     """A plain-text report: the bank by module and type, the key-length and key-balance figures, the strategies."""
     summary, limits = report.summary, report.bank_thresholds
     out = ["Item quality (quizzes.quality; thresholds and rules: docs/course-package.md, 'Item quality')"]
-    types = Counter()
+    types: Counter[str] = Counter()
     for counter in summary.per_module.values():
         types.update(counter)
     out.append(f"  final bank: {summary.items} items ({_types(types)})")
@@ -92,7 +93,7 @@ def _strategy_table(report: Report, languages: list[str]) -> list[str]:
     return out
 
 
-def _error(finding) -> PackageError:
+def _error(finding: Any) -> PackageError:
     return PackageError(finding.file or "(package)", finding.line or 1, finding.message)
 
 

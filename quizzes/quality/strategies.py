@@ -17,6 +17,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -234,7 +235,8 @@ class StrategyResult:
 
 
 def units_of(items: Sequence[ItemRecord]) -> list[blueprint.Unit]:
-    singles, cases = [], {}
+    singles: list[Any] = []
+    cases: dict[Any, list[Any]] = {}
     for item in items:
         if item.case:
             cases.setdefault(item.case, []).append(item)

@@ -103,7 +103,7 @@ def resolve(overrides: Mapping[str, Any] | None, base: Thresholds = DEFAULTS) ->
         return base
     if not isinstance(overrides, Mapping):
         raise ThresholdError("quality", "'quality' maps threshold names to numbers")
-    values = {}
+    values: dict[str, Any] = {}
     for name, raw in overrides.items():
         if name not in LIMITS:
             known = ", ".join(sorted(LIMITS))
