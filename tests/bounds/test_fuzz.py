@@ -46,6 +46,7 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests.certificates.conftest import pass_final_test
 from tests.conftest import complete_all_steps, with_second_factor
+from tests.organizations.conftest import own_accreditation
 
 from .conftest import png_bytes
 
@@ -116,7 +117,7 @@ def world(transactional_db, version, make_user, django_capture_on_commit_callbac
         organization_services.add_member(
             organization, user=people[role], role=role if role in {"admin", "tutor"} else Membership.Role.LEARNER
         )
-    accreditation = version.accreditations.get()
+    accreditation = own_accreditation(organization, version)  # cohorts run under their own (decision 0310)
     today = timezone.localdate()
     cohort: Cohort = cohort_services.create_cohort(
         organization,

@@ -19,6 +19,7 @@ from accounts.models import User
 from enrolments.models import Cohort, Enrollment, EnrolmentImport
 from enrolments.services import cohorts as cohort_services
 from enrolments.uploads import FileRefused, check_rows, read_file
+from tests.organizations.conftest import own_accreditation
 
 from . import hostile_files
 
@@ -157,7 +158,7 @@ def cohort(organization, org_admin, version) -> Cohort:
         tutors=[],
         name="Frühjahr",
         course_version=version,
-        accreditation=version.accreditations.get(),
+        accreditation=own_accreditation(organization, version),
         starts_on=today - dt.timedelta(days=1),
         ends_on=today + dt.timedelta(days=30),
         seats=None,
