@@ -15,6 +15,7 @@ from enrolments import evaluation
 from enrolments.models import Enrollment
 from enrolments.services import learning
 from quizzes import services as quizzes
+from quizzes.selectors import option_values
 
 from . import services
 from .models import Certificate
@@ -55,7 +56,8 @@ def pass_final_test(enrollment: Enrollment) -> Any:
     attempt = quizzes.start_attempt(enrollment)
     form: dict[str, list[str]] = {}
     for attempt_item in attempt.attempt_items.select_related("item").prefetch_related("item__options"):
-        form[f"item-{attempt_item.pk}"] = [str(o.pk) for o in attempt_item.item.options.all() if o.correct]
+        values = option_values(attempt_item)  # the opaque values the page shows (decision 0212)
+        form[f"item-{attempt_item.pk}"] = [values[o.pk] for o in attempt_item.item.options.all() if o.correct]
     return quizzes.submit_attempt(attempt, answers=quizzes.parse_form(form))
 
 
