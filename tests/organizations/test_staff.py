@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from courses.models import Accreditation, Course
 from organizations.models import Invitation, Organization, OrgAuditEvent
-from tests.conftest import MINI_COURSE
+from tests.conftest import MINI_COURSE, with_second_factor
 
 from .conftest import english_client
 
@@ -27,7 +27,7 @@ def operator(make_user):
     user = make_user("operator@example.org", name="Olivia Operator", language="en")
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    return user
+    return with_second_factor(user)  # staff need a second factor (decision 0701)
 
 
 @pytest.mark.parametrize(("url_name", "kwargs", "method"), STAFF_PAGES, ids=[p[0] for p in STAFF_PAGES])
