@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import confirm_email
 from certificates.demo import certify
 from certificates.models import Certificate, ParticipantReport
 from courses.accreditations import supported_points
@@ -29,6 +30,7 @@ from tests.browser.conftest import Scanner, log_in
 from tests.browser.test_learner_journey import tab_to
 from tests.certificates.eiv_contract_server import ContractServer
 from tests.certificates.tools import pdf_text
+from tests.conftest import verified_user, with_second_factor
 from tests.organizations.conftest import efn_with_check_digit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,6 +72,8 @@ def demo(settings, live_server):
     call_command("import_course", str(FLAGSHIP), verbosity=0)
     call_command("seed_demo", verbosity=0)
     settings.DEBUG = False
+    # The admins read the pages in English here (the profile language wins over the browser's).
+    User.objects.filter(email__in=["orgadmin@example.org", "kammer@example.org"]).update(language="en")
     return {
         "institute": Organization.objects.get(slug="demo-institut"),
         "chamber": Organization.objects.get(slug="demo-kammer"),
@@ -85,6 +89,25 @@ def eiv(settings):
         server.add_event(VNR, EIV_PASSWORD, begins=today - timedelta(days=30), ends=today + timedelta(days=365))
         settings.HALTUNG_EIV_BASE_URL = server.url
         yield server
+
+
+def log_in_demo(page, email: str) -> None:
+    """Log in a seeded demo account; admins then enter the code of the published demo TOTP secret."""
+    from django.core.cache import cache
+
+    from certificates.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from tests.conftest import totp_code
+
+    cache.clear()  # a TOTP code works once per period
+    page.goto(reverse("accounts:login"))
+    page.fill("#id_login", email)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    if page.url.endswith(reverse("mfa_authenticate")):
+        page.fill("#id_code", totp_code(DEMO_TOTP_SECRET))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
 
 
 def submit(page) -> None:
@@ -120,7 +143,7 @@ def signature_png(tmp_path) -> Path:
 def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser, live_server, demo, eiv, tmp_path):
     institute, chamber, version = demo["institute"], demo["chamber"], demo["version"]
     axe = Scanner(page)
-    log_in(page, "orgadmin@example.org", DEMO_PASSWORD)
+    log_in_demo(page, "orgadmin@example.org")
 
     # 1. The accreditation: a bad check digit is a field error and writes nothing; then the real one.
     page.goto(reverse("courses:accreditation_create", args=[institute.slug]))
@@ -177,8 +200,9 @@ def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser,
 
     # 3. A learner passes (through the real services; issue 15's browser journey walks the test itself).
     learner = User.objects.get(email="pat@example.net")
-    learner.set_password(DEMO_PASSWORD)
+    learner.set_password(DEMO_PASSWORD)  # as through the welcome e-mail's link, which also confirms the address
     learner.save(update_fields=["password"])
+    confirm_email(learner)
     enrollment = Enrollment.objects.get(user=learner, cohort=cohort)
     assert enrollment.accreditation == accreditation
     certificate = certify(enrollment, by=learner)
@@ -222,7 +246,7 @@ def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser,
     )
     chamber_page = chamber_context.new_page()
     chamber_axe = Scanner(chamber_page)
-    log_in(chamber_page, "kammer@example.org", DEMO_PASSWORD)
+    log_in_demo(chamber_page, "kammer@example.org")
     chamber_page.goto(reverse("certificates:chamber", args=[chamber.slug]))
     row = chamber_page.locator("tr", has_text=VNR)
     assert institute.name in row.inner_text()
@@ -246,7 +270,7 @@ def test_institute_accredits_runs_reports_and_the_chamber_sees_it(page, browser,
 
     # 6. A second institute sees none of it: 404 on every address, its own included.
     second = Organization.objects.create(name="Zweites Institut", slug="zweites-institut")
-    other_admin = User.objects.create_user("admin@zweites.example.org", DEMO_PASSWORD, name="Admin Zwei")
+    other_admin = with_second_factor(verified_user("admin@zweites.example.org", "Admin Zwei", DEMO_PASSWORD))
     add_member(second, user=other_admin, role=Membership.Role.ADMIN)
     other_context = browser.new_context(base_url=live_server.url, locale="en-GB")
     other_page = other_context.new_page()
@@ -286,6 +310,8 @@ def test_new_back_office_pages_in_german_pass_axe_at_both_widths(browser, live_s
     operator = make_user("betrieb@example.org", name="Betrieb")
     operator.is_staff = True
     operator.save(update_fields=["is_staff"])
+    for person in (operator, admin, chamber_admin):
+        with_second_factor(person)
     learner = make_user("lernend@example.org", name="Lernende Person")
     add_member(institute, user=admin, role=Membership.Role.ADMIN)
     add_member(institute, user=learner)

@@ -14,7 +14,6 @@ from courses.models import Course, CourseVersion
 from enrolments.models import Enrollment, EnrolmentImport, StepProgress
 from enrolments.services import learning
 from organizations.models import Membership, OrgAuditEvent
-from organizations.services import add_member
 from tests.conftest import complete_all_steps, with_second_factor
 
 from .conftest import csv_bytes, english_client, learner_rows
@@ -114,42 +113,41 @@ def test_another_organization_cannot_correct(people, org_a, org_b, cohort_a, coh
 
 
 def test_undo_an_upload_nobody_started(admin_client, org_a, cohort_a, version, make_user):
-    """Created enrolments go, a self-enrolment returns to its owner, new memberships end, accounts stay."""
-    own = make_user("t1@example.net", name="Selbst")
-    learning.enroll(version, user=own)
-    # A member the organization already holds (issue 17: only members are enrolled directly by an upload).
-    add_member(org_a, user=own)
-    assert upload(admin_client, cohort_a, csv_bytes(learner_rows(3))).status_code == 302
+    """Created enrolments go, a member's self-enrolment returns to its owner, memberships the upload made end,
+    its open invitation is withdrawn, accounts stay."""
+    from organizations.models import Invitation
+    from organizations.services import add_member
+
+    member = make_user("t1@example.net", name="Selbst")
+    add_member(org_a, user=member)
+    learning.enroll(version, user=member)
+    outsider = make_user("t3@example.net", name="Noch kein Mitglied")
+    assert upload(admin_client, cohort_a, csv_bytes(learner_rows(4))).status_code == 302
     run = EnrolmentImport.objects.get()
     assert Enrollment.objects.filter(cohort=cohort_a).count() == 3
+    assert Invitation.objects.filter(organization=org_a, email=outsider.email, revoked_at__isnull=True).exists()
     url = reverse("enrolments:enrolment_import_undo", args=[org_a.slug, cohort_a.pk, run.pk])
     assert "Memberships the upload created end" in admin_client.get(url).content.decode()
     assert admin_client.post(url).status_code == 302
     run.refresh_from_db()
     assert run.status == EnrolmentImport.Status.UNDONE and run.undone_at is not None
     assert not Enrollment.objects.filter(cohort=cohort_a).exists()
-    returned = Enrollment.objects.get(user=own)
+    returned = Enrollment.objects.get(user=member)
     assert (returned.cohort, returned.organization) == (None, None)
     assert User.objects.filter(email__in=["t0@example.net", "t2@example.net"]).count() == 2
-    assert (
-        not Membership.objects.filter(organization=org_a, user__email__endswith="@example.net")
-        .exclude(user=own)
-        .exists()
-    )
+    members = set(Membership.objects.filter(organization=org_a).values_list("user__email", flat=True))
+    assert "t1@example.net" in members and not members & {"t0@example.net", "t2@example.net"}
+    assert not Invitation.objects.filter(organization=org_a, email=outsider.email, revoked_at__isnull=True).exists()
     event = OrgAuditEvent.objects.get(action="import_undone")
     assert event.after == {
         "enrolments_removed": 2,
         "self_enrolments_returned": 1,
-        "memberships_ended": 2,  # the member who self-enrolled keeps the membership she had
+        "memberships_ended": 2,
+        "invitations_withdrawn": 1,
         "accounts_kept": 2,
-        "invitations_withdrawn": 0,
     }
-    assert (
-        "Undone on"
-        in admin_client.get(
-            reverse("enrolments:enrolment_import", args=[org_a.slug, cohort_a.pk, run.pk])
-        ).content.decode()
-    )
+    detail = reverse("enrolments:enrolment_import", args=[org_a.slug, cohort_a.pk, run.pk])
+    assert "Undone on" in admin_client.get(detail).content.decode()
 
 
 def test_undo_is_refused_once_someone_started_or_too_late(admin_client, org_a, cohort_a, enrolled, settings):
@@ -199,7 +197,7 @@ def test_operator_retires_a_public_version_and_holders_are_told(make_user, org_a
     operator = make_user("operator@example.org", name="Operator", language="en")
     operator.is_staff = True
     operator.save(update_fields=["is_staff"])
-    with_second_factor(operator)  # staff need a second factor (decision 0701)
+    with_second_factor(operator)
     url = reverse("courses:staff_version_retire", args=[version.pk])
     assert english_client(operator).post(url).status_code == 302
     version.refresh_from_db()
