@@ -215,3 +215,33 @@ def test_a_cohort_runs_only_under_the_organizations_own_accreditation(people, or
             ends_on=today,
         )
     assert (excinfo.value.code, excinfo.value.field) == ("not_held", "accreditation")
+
+
+def test_self_enrolment_uses_the_owners_open_accreditation(people, org_a, org_b, version):
+    """Opening an accreditation for self-enrolment: refused on a public course (field error), honoured on the
+    organization's own course even when recorded in the back office (not the package's default)."""
+    from courses.models import Course
+    from enrolments.services import learning
+
+    client = english_client(people[org_a.slug]["admin"])
+    url = reverse("courses:accreditation_create", args=[org_a.slug])
+    response = client.post(url, post_data(version, body="Kammer", open_for_self_enrolment="on"))
+    assert response.status_code == 400 and "open_for_self_enrolment" in response.context["form"].errors
+    own = CourseVersion.objects.create(
+        course=Course.objects.create(slug="eigen", organization=org_a, visibility="public"),
+        number=1,
+        content_hash="o",
+        title={"en": "Own"},
+        minutes=90,
+        published_at=timezone.now(),
+    )
+    assert client.post(url, post_data(own, body="Kammer", open_for_self_enrolment="on")).status_code == 302
+    opened = Accreditation.objects.get(course_version=own)
+    assert opened.open_for_self_enrolment and not opened.is_default
+    enrollment = learning.enroll(own, user=people["outsider"])
+    assert enrollment.accreditation == opened
+    # Another organization's accreditation of a public course is never what a self-enrolled learner gets.
+    accreditations.save_accreditation(
+        org_b, by=None, fields={"course_version": version, "body": "K", "points": Decimal(1)}
+    )
+    assert learning.enroll(version, user=people[org_b.slug]["learner"]).accreditation.holder is None
