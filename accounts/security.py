@@ -74,5 +74,6 @@ def mark_login(request: HttpRequest, user: Any) -> None:
     request.session[SEEN_SESSION_KEY] = int(time.time())
     request.session[SECOND_FACTOR_SESSION_KEY] = user_has_second_factor(user)
     # allauth counts only an explicit re-authentication as recent; the password or code just entered at
-    # sign-in is as fresh, so sensitive actions right after a log-in need no second prompt.
-    record_authentication(request, user, method="login", reauthenticated=True)
+    # sign-in is as fresh, so sensitive actions right after a log-in need no second prompt. Recorded as a
+    # password confirmation: allauth (from 65.22) counts only its re-authentication methods as recent.
+    record_authentication(request, user, method="password", reauthenticated=True)

@@ -149,7 +149,7 @@ def request_data_export(user: User, *, by: Any) -> DataExport:
 def build_data_export(export_id: int) -> bool:
     """Build and store the ZIP once; False when the export is not waiting (already built, or taken)."""
     with transaction.atomic():
-        export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
+        export = DataExport.objects.select_for_update(of=("self",)).select_related("user").get(pk=export_id)
         if export.status != DataExport.Status.QUEUED:
             return False
         export.status = DataExport.Status.RUNNING

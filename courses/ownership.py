@@ -22,7 +22,7 @@ def assign_owner(course: Course, organization: Organization, *, by: Any) -> Cour
 
     Not durable: ``import_course --owner`` imports and assigns in one transaction.
     """
-    course = Course.objects.select_for_update().select_related("organization").get(pk=course.pk)
+    course = Course.objects.select_for_update(of=("self",)).select_related("organization").get(pk=course.pk)
     if course.organization_id == organization.pk:
         return course
     if course.organization is not None:

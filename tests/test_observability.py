@@ -125,6 +125,7 @@ def always_fails_task() -> None:
 def test_metrics_expose_requests_latencies_task_outcomes_and_heartbeat(client, settings):
     """Requests and latency per view, task outcomes from the shared cache, the beat heartbeat's age."""
     settings.HALTUNG_METRICS_TOKEN = TOKEN
+    settings.CELERY_BROKER_URL = "memory://"  # the embedded default; the service lane measures its queue
     client.get(reverse("healthz"))
     heartbeat_task.delay()
     with pytest.raises(RuntimeError):

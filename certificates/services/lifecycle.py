@@ -204,7 +204,7 @@ def pseudonymise_person(user: Any, *, by: Any) -> int:
 @transaction.atomic
 def mark_expiry_reminded(certificate_id: int) -> bool:
     """Queue one expiry reminder and mark it; False when it was queued already (redelivery)."""
-    certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate_id)
     if certificate.expiry_reminded_at is not None or certificate.public_status() != "valid":
         return False
     mail.queue(
@@ -224,7 +224,7 @@ def mark_expiry_reminded(certificate_id: int) -> bool:
 @transaction.atomic
 def mail_certificate(certificate_id: int) -> bool:
     """Queue the "your certificate is ready" mail once; False when it was queued already."""
-    certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate_id)
     if certificate.emailed_at is not None or certificate.pseudonymised_at is not None:
         return False
     mail.queue(

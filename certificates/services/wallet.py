@@ -141,7 +141,7 @@ def deliver_credential(*, token: str, request: dict[str, Any]) -> dict[str, Any]
     """Credential endpoint (section 8): the stored, signed credential for a valid token, once."""
     now = timezone.now()
     offer = (
-        WalletOffer.objects.select_for_update()
+        WalletOffer.objects.select_for_update(of=("self",))
         .select_related("certificate")
         .filter(token_digest=_digest(token))
         .first()
