@@ -17,6 +17,8 @@ from accounts.http import AuthenticatedRequest
 from accounts.services import email_verified
 from config.tasks import enqueue_on_commit
 from courses import vignettes
+from courses.citations import SourcesLink
+from courses.citations import labels as citation_labels
 from courses.models import Course, CourseVersion, Step
 
 from .. import choices, panels, selectors
@@ -132,7 +134,9 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
             (m.message for m in messages.get_messages(request) if "reflection-saved" in m.extra_tags), ""
         ),
         "done": step.pk in outline.state_of(step).done,
-        "references_url": reverse("enrolments:references", args=[enrollment.pk]),
+        "references_url": SourcesLink(
+            reverse("enrolments:references", args=[enrollment.pk]), enrollment.course_version_id
+        ),
     }
     context.update(_kind_context(enrollment, step))
     if reflection_error:
@@ -277,7 +281,11 @@ def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
 def references(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
     version = enrollment.course_version
-    return render(request, "enrolments/references.html", {"enrollment": enrollment, "version": version})
+    return render(
+        request,
+        "enrolments/references.html",
+        {"enrollment": enrollment, "version": version, "labels": citation_labels(version.pk)},
+    )
 
 
 def _takeaway(enrollment: Enrollment, slug: str) -> dict:
