@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -306,6 +308,22 @@ class Accreditation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} · {self.points} ({self.category})"
+
+    def credit_text(self) -> str:
+        """The credit as the accrediting body counts it: "5 points, category D" or "4 CE hours (homestudy)".
+
+        A CE category is the sponsor's program format, not a chamber's category: it is shown as given, in
+        brackets, and never with the German "Fortbildungspunkte" (decision 0617).
+        """
+        amount = floatformat(self.points, -1)
+        if self.unit == self.Unit.HOUR:
+            hours = ngettext("%(hours)s CE hour", "%(hours)s CE hours", 1 if self.points == 1 else 2) % {
+                "hours": amount
+            }
+            return f"{hours} ({self.category})" if self.category else hours
+        if self.category:
+            return gettext("%(points)s points, category %(category)s") % {"points": amount, "category": self.category}
+        return gettext("%(points)s points") % {"points": amount}
 
 
 class Module(models.Model):
