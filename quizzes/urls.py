@@ -6,6 +6,7 @@ app_name = "quizzes"
 
 urlpatterns = [
     path("learn/<int:enrollment_id>/test/", views.start, name="start"),
+    path("learn/<int:enrollment_id>/test/enrol-again/", views.enrol_again, name="enrol_again"),
     path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
     path("attempts/<int:attempt_id>/save/", views.save, name="save"),
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
