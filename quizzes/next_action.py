@@ -31,9 +31,11 @@ def state_for_page(enrollment: Enrollment, *, steps_done: bool | None = None) ->
 def attempts_left_text(state: FinalTestState) -> str:
     if state.allowed is None:
         return _("No limit on attempts.")
-    return ngettext(
-        "%(left)d of %(total)d attempt left.", "%(left)d of %(total)d attempts left.", state.attempts_left or 0
-    ) % {"left": state.attempts_left or 0, "total": state.allowed}
+    # The noun follows the total: "1 of 2 attempts left", "1 of 1 attempt left".
+    return ngettext("%(left)d of %(total)d attempt left.", "%(left)d of %(total)d attempts left.", state.allowed) % {
+        "left": state.attempts_left or 0,
+        "total": state.allowed,
+    }
 
 
 def way_on(enrollment: Enrollment, state: FinalTestState) -> NextAction:
