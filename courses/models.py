@@ -217,6 +217,11 @@ class Accreditation(models.Model):
         FE = "fe", _("CPD points (full 45-minute units)")
         HOUR = "hour", _("CE hours")
 
+    class AfterLastAttempt(models.TextChoices):
+        NEW_ROUND = "new_round", _("A new round of attempts after a waiting period")
+        GRANT = "grant", _("The organization grants another attempt on request")
+        REENROL = "reenrol", _("The learner enrols again in the current course version")
+
     course_version = models.ForeignKey(
         CourseVersion, on_delete=models.PROTECT, related_name="accreditations", verbose_name=_("course version")
     )
@@ -247,6 +252,26 @@ class Accreditation(models.Model):
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (percent)"), default=70)
     max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), null=True, blank=True)
     cooldown_hours = models.PositiveSmallIntegerField(_("hours between attempts"), default=0)
+    # What a learner may do once every attempt is used (decision 0605): never a dead end.
+    after_last_attempt = models.CharField(
+        _("after the last failed attempt"),
+        max_length=20,
+        choices=AfterLastAttempt.choices,
+        default=AfterLastAttempt.NEW_ROUND,
+    )
+    new_round_days = models.PositiveSmallIntegerField(
+        _("days until a new round of attempts"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for “a new round of attempts”: counted from the last attempt of the round."),
+    )
+    contact_name = models.CharField(
+        _("contact for learners"),
+        max_length=200,
+        blank=True,
+        help_text=_("Named to a learner who has used every attempt; empty: the holding organization."),
+    )
+    contact_email = models.EmailField(_("contact e-mail for learners"), blank=True)
     draw = models.PositiveSmallIntegerField(_("items drawn"), default=20)
     blueprint = models.JSONField(_("blueprint"), default=dict, help_text=_("Items per module slug."))
     # Before the final test opens, each module needs this share of its estimated minutes as active time

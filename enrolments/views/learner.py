@@ -21,7 +21,7 @@ from courses.citations import SourcesLink
 from courses.citations import labels as citation_labels
 from courses.models import Course, CourseVersion, Step
 
-from .. import choices, panels, selectors
+from .. import choices, next_action, panels, selectors
 from ..errors import EnrolmentError
 from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
 from ..services import learning as services
@@ -60,18 +60,20 @@ def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
     outline = selectors.outline(enrollment)
+    # The panels first: the final-test panel submits an attempt whose time ran out, and the next action
+    # must see that (they share one reading of the test's policy).
+    enrollment_panels = panels.panels_for(request, enrollment, outline)
     return render(
         request,
         "enrolments/enrollment.html",
         {
             "enrollment": enrollment,
             "outline": outline,
-            "resume": outline.resume_step(),
-            "panels": panels.panels_for(request, enrollment, outline),
+            "next_action": next_action.for_enrollment(enrollment, outline),
+            "panels": enrollment_panels,
             "profile": selectors.principle_profile(enrollment),
             "minutes": selectors.active_minutes(enrollment),
             "active_time": {row.module.pk: row for row in selectors.active_time(enrollment)},
-            "completion_problems": selectors.completion_problems(enrollment),
         },
     )
 
