@@ -91,7 +91,8 @@ def steps_action(enrollment: Enrollment, outline: Outline) -> NextAction | None:
             "done": outline.required_done,
             "total": outline.required_total,
         },
-        step_url(enrollment, step),
+        # Through the resume view: a vignette opens at the question it waits on, not at its top.
+        reverse("enrolments:resume", args=[enrollment.pk]),
         _("Continue"),
     )
 

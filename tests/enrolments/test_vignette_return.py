@@ -12,6 +12,13 @@ from enrolments.services import learning as services
 from tests.conftest import complete_all_steps
 
 
+@pytest.fixture
+def _english(learner):
+    """Read in English: the learner's profile language wins over the browser's."""
+    learner.language = "en"
+    learner.save(update_fields=["language"])
+
+
 def step(version, slug: str) -> Step:
     return Step.objects.get(module__version=version, slug=slug)
 
@@ -22,6 +29,7 @@ def play_to_debrief(enrollment, vignette) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_english")
 def test_saving_a_vignette_reflection_is_confirmed_beside_the_field(learner_client, enrollment, version):
     """After saving, the page opens at the reflection and says, in a status region by the field, that it is saved."""
     vignette = step(version, "follow")
@@ -126,6 +134,7 @@ def test_outline_names_a_done_step_without_title_once(learner_client, ready_enro
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_english")
 def test_saving_a_reflection_step_is_confirmed_on_the_next_page(learner_client, enrollment, version):
     """The reflection step's "Save and continue" goes on to the next step and says the reflection is saved."""
     services.complete_step(enrollment, step(version, "intro"))
