@@ -107,10 +107,6 @@
   }
 
   // (b) Nothing sideways beyond the viewport.
-  if (root.scrollWidth > viewport) {
-    problems.push({kind: "overflow", element: "document",
-                   detail: `the document is ${root.scrollWidth} px wide in a ${viewport} px viewport`, boxes: {}});
-  }
   const beyond = [];
   for (const element of document.body.querySelectorAll("*")) {
     if (beyond.some((outer) => outer.contains(element))) continue;
@@ -119,9 +115,26 @@
     if (part) {
       beyond.push(element);
       problems.push({kind: "overflow", element: describe(element),
-                     detail: `its right edge is at ${Math.round(part.right)} px, beyond the ${viewport} px viewport`,
+                     detail: `ends at ${Math.round(part.right)} px, beyond the ${viewport} px viewport`,
                      boxes: {element: box(part)}});
     }
+  }
+  if (root.scrollWidth > viewport) {
+    // Named with what makes it wide: the visible culprits above, or else boxes nobody sees (transparent,
+    // visibility hidden) that still widen the page and let it scroll sideways.
+    const wide = [];
+    if (!beyond.length) {
+      for (const element of document.body.querySelectorAll("*")) {
+        if (wide.some((outer) => outer.contains(element)) || contentClip(element.parentElement) === null) continue;
+        const rect = element.getBoundingClientRect();
+        if (rect.width > 0 && rect.right > viewport + 1) wide.push(element);
+      }
+    }
+    const named = wide.slice(0, 3).map((e) => `${describe(e)} (${Math.round(e.getBoundingClientRect().right)} px)`);
+    problems.unshift({kind: "overflow", element: "the page",
+                      detail: `is ${root.scrollWidth} px wide in a ${viewport} px viewport` +
+                              (named.length ? `; unseen boxes reach beyond it: ${named.join(", ")}` : ""),
+                      boxes: {}});
   }
 
   // (c) Controls overlapping each other, or text outside themselves.

@@ -18,6 +18,8 @@ axe-core scanner in ``tests/browser/conftest.py`` calls it on every page it scan
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +64,22 @@ def assert_layout(page, name: str = "") -> None:
 
 
 def check_layout(page, name: str = "", widths: tuple[int, ...] = WIDTHS) -> None:
-    """Run :func:`assert_layout` at each width (the viewport keeps its height), then restore the viewport."""
+    """Run :func:`assert_layout` at each width (the viewport keeps its height), then restore the viewport.
+
+    With ``HALTUNG_LAYOUT_SURVEY=<file>`` in the environment the problems are appended to that file (one JSON
+    line per page and width) instead of failing: a way to list every page with a finding in one run.
+    """
     original = page.viewport_size or {"width": 1280, "height": 900}
+    survey = os.environ.get("HALTUNG_LAYOUT_SURVEY")
     try:
         for width in widths:
             page.set_viewport_size({"width": width, "height": original["height"]})
-            assert_layout(page, f"{name} at {width} px" if name else "")
+            if not survey:
+                assert_layout(page, name)
+                continue
+            result = measure(page)
+            if result["problems"]:
+                with Path(survey).open("a") as out:
+                    out.write(json.dumps({"name": name, "url": page.url, **result}) + "\n")
     finally:
         page.set_viewport_size(original)

@@ -77,12 +77,17 @@ def test_sideways_overflow_is_caught(blank):
     render(blank, '<main class="container"><p class="wide">Wide</p></main>', 375)
     blank.add_style_tag(content=".wide { width: 600px; }")
     with pytest.raises(
-        AssertionError, match=r"document is 6\d\d px wide in a 375 px viewport(.|\n)*p .Wide.* right edge"
+        AssertionError, match=r"the page is 6\d\d px wide in a 375 px viewport(.|\n)*p .Wide. ends at 6\d\d px"
     ):
         assert_layout(blank, "wide")
     render(blank, '<main class="container"><div class="table-responsive"><p class="wide">Wide</p></div></main>', 375)
     blank.add_style_tag(content=".wide { width: 600px; }")
     assert_layout(blank, "scrolling")
+    # A box nobody sees still lets the page scroll sideways: it is named as the cause.
+    render(blank, '<main class="container"><p class="wide ghost">Wide</p></main>', 375)
+    blank.add_style_tag(content=".wide { width: 600px; } .ghost { opacity: 0; }")
+    with pytest.raises(AssertionError, match=r"unseen boxes reach beyond it: p .Wide. \(6\d\d px\)"):
+        assert_layout(blank, "unseen")
 
 
 def test_overlapping_controls_and_covered_text_are_caught(blank):

@@ -132,6 +132,8 @@
     window.addEventListener("online", function () { if (dirty) schedule(100); });
   }
   form.addEventListener("submit", function () { submitting = true; });
+  // Back from the confirmation step, the browser may restore this page as it was left: mid-submit.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) submitting = false; });
 
   // Timer ---------------------------------------------------------------------------------------------
   var box = document.querySelector("[data-quiz-timer]");
