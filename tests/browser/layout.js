@@ -20,20 +20,32 @@
     const clipped = style.clip && style.clip !== "auto" && /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(style.clip);
     return clipped || style.clipPath === "inset(50%)" ? null : everything;
   };
-  // The area in which an element's content can be seen: its own and its ancestors' overflow and clip.
+  // The area in which an element's box can be seen: the overflow clips of the ancestors it is laid out in.
+  // An absolutely positioned box escapes the clips of static ancestors up to its containing block (the
+  // nearest positioned one); a fixed one escapes all (transforms are not considered).
+  const boxClip = (element) => {
+    const position = getComputedStyle(element).position;
+    if (position === "fixed") return everything;
+    let parent = element.parentElement;
+    if (position === "absolute") {
+      while (parent && parent !== root && getComputedStyle(parent).position === "static") parent = parent.parentElement;
+    }
+    return contentClip(parent);
+  };
+  // The area in which an element's content can be seen: its box's area, its own overflow and its `clip`.
   const contentClips = new Map();
   const contentClip = (element) => {
     if (!element || element === root) return everything;
     if (contentClips.has(element)) return contentClips.get(element);
-    let area = contentClip(element.parentElement);
+    let area = boxClip(element);
     if (area !== null) {
       const style = getComputedStyle(element);
       if (ownClip(element) === null) area = null;
       else if (style.overflowX !== "visible" || style.overflowY !== "visible") {
         const rect = element.getBoundingClientRect();
+        const x = style.overflowX !== "visible", y = style.overflowY !== "visible";
         const clipped = intersect(area, {
-          left: style.overflowX !== "visible" ? rect.left : -1e9, right: style.overflowX !== "visible" ? rect.right : 1e9,
-          top: style.overflowY !== "visible" ? rect.top : -1e9, bottom: style.overflowY !== "visible" ? rect.bottom : 1e9,
+          left: x ? rect.left : -1e9, right: x ? rect.right : 1e9, top: y ? rect.top : -1e9, bottom: y ? rect.bottom : 1e9,
         });
         area = empty(clipped) ? null : clipped;
       }
@@ -45,7 +57,7 @@
   // The visible parts of an element's boxes (one per line for an inline element), in viewport coordinates.
   const fragments = (element, perLine) => {
     if (!shows(element) || ownClip(element) === null) return [];
-    const area = contentClip(element.parentElement);
+    const area = boxClip(element);
     if (area === null) return [];
     const rects = perLine ? Array.from(element.getClientRects()) : [element.getBoundingClientRect()];
     return rects.map((r) => intersect(r, area)).filter((r) => !empty(r));
@@ -124,10 +136,12 @@
     // visibility hidden) that still widen the page and let it scroll sideways.
     const wide = [];
     if (!beyond.length) {
+      // What the ancestors' overflow does not clip widens the page, even with its own `clip` or opacity 0.
       for (const element of document.body.querySelectorAll("*")) {
-        if (wide.some((outer) => outer.contains(element)) || contentClip(element.parentElement) === null) continue;
-        const rect = element.getBoundingClientRect();
-        if (rect.width > 0 && rect.right > viewport + 1) wide.push(element);
+        const area = boxClip(element);
+        if (area === null || wide.some((outer) => outer.contains(element))) continue;
+        const rect = intersect(element.getBoundingClientRect(), area);
+        if (!empty(rect) && rect.right > viewport + 1) wide.push(element);
       }
     }
     const named = wide.slice(0, 3).map((e) => `${describe(e)} (${Math.round(e.getBoundingClientRect().right)} px)`);

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # Desktop and a small phone.
 WIDTHS = (1280, 375)
@@ -31,6 +34,21 @@ MAX_GAP = 16
 TOLERANCE = 2
 # At most this many problems are listed in a failure message.
 SHOWN = 25
+# Pages outside the final test that failed the check when it was added (issue 15), by path, with the cause
+# found. Their findings are reported as warnings (in pytest's summary) instead of failing; each is to be fixed
+# and then removed here. Not a place for new pages.
+KNOWN_FAULTS = {
+    r"^/dashboard/$": "visually hidden text in .table-responsive tables escapes the static wrapper",
+    r"^/org/[^/]+/members/$": "visually hidden text in .table-responsive tables escapes the static wrapper",
+    r"^/org/[^/]+/reports/\d+/$": "visually hidden text in .table-responsive tables escapes the static wrapper",
+    r"^/transcript/$": "the period table (certificates/_transcript_tables.html) has no .table-responsive wrapper",
+    r"^/certificates/[^/]+/$": "the certificate design's table is wider than a phone inside .certificate-sheet",
+}
+
+
+class KnownLayoutFault(UserWarning):
+    """A finding on a page listed in ``KNOWN_FAULTS``."""
+
 
 LAYOUT_SCRIPT = (Path(__file__).parent / "layout.js").read_text()
 
@@ -57,9 +75,18 @@ def describe_problems(name: str, url: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def known_fault(url: str) -> str:
+    path = urlsplit(url).path
+    return next((cause for pattern, cause in KNOWN_FAULTS.items() if re.search(pattern, path)), "")
+
+
 def assert_layout(page, name: str = "") -> None:
     """Fail, naming the page, the elements and their boxes, when the page as drawn breaks the layout rules."""
     result = measure(page)
+    if result["problems"] and known_fault(page.url):
+        message = describe_problems(name, page.url, result)
+        warnings.warn(KnownLayoutFault(f"{message}\nKnown cause: {known_fault(page.url)}"), stacklevel=2)
+        return
     assert not result["problems"], describe_problems(name, page.url, result)
 
 
