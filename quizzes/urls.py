@@ -9,6 +9,7 @@ urlpatterns = [
     path("learn/<int:enrollment_id>/test/enrol-again/", views.enrol_again, name="enrol_again"),
     path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
     path("attempts/<int:attempt_id>/save/", views.save, name="save"),
+    path("attempts/<int:attempt_id>/review/", views.review, name="review"),
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.result, name="result"),
     # Authors (permission quizzes.view_item_analysis)

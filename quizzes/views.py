@@ -1,5 +1,6 @@
 """
-The final test for learners: start, take (autosave, pages, flags, timer), submit and review the result.
+The final test for learners: start, take (autosave, pages, flags, timer, live counts), confirm, submit and
+review the result.
 
 Grading happens only in services, on the server; the attempt page carries option texts in a shuffled order
 with opaque per-attempt values (``courses.opaque``), never database ids, which option is correct or any
@@ -13,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import VERSION_PACKAGE_FIELDS
 from enrolments import next_action
@@ -24,6 +26,7 @@ from . import policy, selectors, services
 from .errors import QuizError
 from .models import Assessment, Attempt, AttemptItem
 from .next_action import attempts_left_text, state_for_page, way_on
+from .panels import final_test_panel
 
 # Announced once each, when the remaining time crosses them (seconds).
 TIMER_THRESHOLDS = (900, 300, 60)
@@ -68,9 +71,15 @@ def _refused(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """POST starts (or resumes) the attempt; GET, e.g. a bookmark, shows the test's panel to start it from."""
     enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
+    if request.method == "GET":
+        panel = final_test_panel(request, enrollment, None)
+        if panel.context["open_attempt"] is not None:
+            return redirect(panel.context["open_attempt"])
+        return render(request, "quizzes/start.html", {"enrollment": enrollment, "panel": panel.context})
     try:
         attempt = services.start_attempt(enrollment)
     except QuizError as error:
@@ -115,6 +124,39 @@ def _ui_messages() -> dict[str, str]:
     }
 
 
+def _counts(attempt_items: list[AttemptItem]) -> dict:
+    """What is open: counts with their sentences, and per question whether it is answered and flagged.
+
+    The page's script recounts as the learner answers; it gets the sentence for every possible count, so the
+    plural forms stay the server's (German and English alike).
+    """
+    total = len(attempt_items)
+    unanswered = sum(1 for ai in attempt_items if not ai.selected)
+    flagged = sum(1 for ai in attempt_items if ai.flagged)
+    unanswered_texts = [
+        ngettext("%(count)s question is unanswered.", "%(count)s questions are unanswered.", n) % {"count": n}
+        for n in range(total + 1)
+    ]
+    flagged_texts = [
+        ngettext("%(count)s question is flagged for review.", "%(count)s questions are flagged for review.", n)
+        % {"count": n}
+        for n in range(total + 1)
+    ]
+    return {
+        "unanswered": unanswered,
+        "flagged": flagged,
+        "unanswered_text": unanswered_texts[unanswered],
+        "flagged_text": flagged_texts[flagged],
+        "state": {
+            "questions": {
+                str(ai.position): {"answered": bool(ai.selected), "flagged": ai.flagged} for ai in attempt_items
+            },
+            "unanswered": unanswered_texts,
+            "flagged": flagged_texts,
+        },
+    }
+
+
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", status: int = 200) -> HttpResponse:
     attempt_items = list(
         AttemptItem.objects.filter(attempt=attempt).select_related("item__case").prefetch_related("item__options")
@@ -137,6 +179,7 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", 
         }
         for number in pages
     ]
+    counts = _counts(attempt_items)
     context = {
         "attempt": attempt,
         "questions": selectors.question_rows(shown),
@@ -147,10 +190,10 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", 
         "next_page": page + 1 if paged and page < pages[-1] else None,
         "navigation": navigation,
         "items_nav": [
-            {"number": ai.position, "answered": bool(ai.selected), "flagged": ai.flagged} for ai in attempt_items
+            {"number": ai.position, "numbers": [ai.position], "answered": bool(ai.selected), "flagged": ai.flagged}
+            for ai in attempt_items
         ],
-        "unanswered": sum(1 for ai in attempt_items if not ai.selected),
-        "flagged": sum(1 for ai in attempt_items if ai.flagged),
+        "counts": counts,
         "timer": _timer(attempt),
         "ui_messages": _ui_messages(),
         "error": error,
@@ -166,31 +209,88 @@ def _save_payload(attempt: Attempt) -> dict:
     }
 
 
+def _save_form(request: HttpRequest, attempt: Attempt) -> Attempt | HttpResponse:
+    """Save the posted form; a refusal comes back as the page to show (without the script)."""
+    try:
+        answers = services.parse_form(_post_lists(request))
+        return services.save_answers(attempt, answers=answers)
+    except QuizError as error:
+        if error.code in {"time_up", "submitted"}:
+            attempt.refresh_from_db()
+            return _refused(request, error, enrollment=attempt.enrollment, attempt=attempt)
+        return _render_attempt(request, attempt, error=error.message, status=error.status)
+
+
 @login_required
 @require_POST
 def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Autosave (JSON) and the plain-form Save and page buttons (redirect)."""
     attempt = _own_attempt(request, attempt_id)
-    result_url = reverse("quizzes:result", args=[attempt.pk])
-    try:
-        answers = services.parse_form(_post_lists(request))
-        attempt = services.save_answers(attempt, answers=answers)
-    except QuizError as error:
-        if _wants_json(request):
+    if _wants_json(request):
+        try:
+            attempt = services.save_answers(attempt, answers=services.parse_form(_post_lists(request)))
+        except QuizError as error:
+            result_url = reverse("quizzes:result", args=[attempt.pk])
             return JsonResponse(
                 {"error": error.message, "code": error.code, "result_url": result_url}, status=error.status
             )
-        if error.code in {"time_up", "submitted"}:
-            attempt.refresh_from_db()
-            return _refused(request, error, enrollment=attempt.enrollment, attempt=attempt)
-        return _render_attempt(request, attempt, error=error.message, status=error.status)
-    if _wants_json(request):
         return JsonResponse(_save_payload(attempt))
+    saved = _save_form(request, attempt)
+    if isinstance(saved, HttpResponse):
+        return saved
+    attempt = saved
     go = request.POST.get("go", "")
     if go.isdigit():
         return redirect(f"{attempt.get_absolute_url()}?page={go}")
     messages.success(request, _("Your answers are saved. You can come back to this attempt later."))
     return redirect(attempt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The step before the final submit: POST saves the form; GET lists what is unanswered or flagged."""
+    attempt = _own_attempt(request, attempt_id)
+    if request.method == "POST":
+        saved = _save_form(request, attempt)
+        if isinstance(saved, HttpResponse):
+            return saved
+        return redirect("quizzes:review", attempt_id=attempt.pk)
+    if services.submit_if_overdue(attempt):
+        messages.info(request, _("The time limit has passed; your saved answers have been submitted."))
+    if attempt.status == Attempt.Status.SUBMITTED:
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    attempt_items = list(
+        AttemptItem.objects.filter(attempt=attempt)
+        .select_related("item")
+        .only("position", "page", "selected", "flagged", "item__stem")
+    )
+    paged = attempt.assessment is not None and attempt.assessment.layout == Assessment.Layout.PAGED
+    base = attempt.get_absolute_url()
+    rows = [
+        {
+            "number": ai.position,
+            "stem": ai.item.stem,
+            "url": f"{base}?page={ai.page}#q-{ai.position}" if paged else f"{base}#q-{ai.position}",
+            "answered": bool(ai.selected),
+            "flagged": ai.flagged,
+        }
+        for ai in attempt_items
+    ]
+    counts = _counts(attempt_items)
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "question_count": len(rows),
+            "answered_count": len(rows) - counts["unanswered"],
+            "unanswered": [row for row in rows if not row["answered"]],
+            "flagged": [row for row in rows if row["flagged"]],
+            "timer": _timer(attempt),
+            "ui_messages": _ui_messages(),
+        },
+    )
 
 
 @login_required

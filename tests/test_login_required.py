@@ -31,6 +31,8 @@ PRIVATE = [
     ("organizations:index", []),
     ("accounts:data_export", []),
     ("accounts:data_export_download", [1]),
+    ("quizzes:start", [1]),
+    ("quizzes:review", [1]),
 ]
 
 

@@ -4,7 +4,9 @@ Browser tests: Debian's Chromium driven by Playwright against pytest-django's li
 Every page a journey visits gets the axe-core scan (WCAG 2.0/2.1 A and AA); a violation fails the test
 and names the rule and the elements. Every page must also carry the Content-Security-Policy, and a CSP
 violation, a Permissions-Policy complaint or an uncaught script error fails the test when its page closes.
-Screenshots of the main pages go to var/screenshots/.
+The scan also runs the layout check (tests/browser/layout.py) at 1280 and 375 px: every radio button and
+checkbox beside its label, no sideways overflow, no control over another or over text.
+Screenshots of the main pages go to var/screenshots/, at both widths.
 """
 
 import os
@@ -13,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+
+from tests.browser.layout import WIDTHS, check_layout
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -92,12 +96,13 @@ def watch_security(page, base_url: str) -> list[str]:
 
 
 class Scanner:
-    """Runs axe-core on a page and remembers what it scanned, for the closing report."""
+    """Runs axe-core and the layout check on a page and remembers what it scanned, for the closing report."""
 
     scanned: list[str] = []
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, *, layout: bool = True) -> None:
         self.page = page
+        self.layout = layout
 
     def __call__(self, name: str = "") -> None:
         # Evaluated through the DevTools protocol: the page's CSP rightly refuses an injected <script> tag.
@@ -119,9 +124,21 @@ class Scanner:
                 assert self.page.locator(f"footer a[href='{reverse(legal)}']").count() == 1, (
                     f"{self.page.url}: the footer does not link {legal}"
                 )
+        if self.layout:
+            check_layout(self.page, name)
         if name:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+            screenshots(self.page, name)
+
+
+def screenshots(page, name: str) -> None:
+    """Full-page screenshots at the page's own width and at the phone width (``name-375.png``)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    original = page.viewport_size
+    if original and original["width"] != WIDTHS[-1]:
+        page.set_viewport_size({"width": WIDTHS[-1], "height": original["height"]})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{WIDTHS[-1]}.png"), full_page=True)
+        page.set_viewport_size(original)
 
 
 _AXE_SOURCE: list[str] = []
@@ -185,3 +202,9 @@ def log_in(page, email: str, password: str = "a-long-test-password") -> None:
 @pytest.fixture
 def axe(page):
     return Scanner(page)
+
+
+@pytest.fixture
+def layout(page):
+    """``layout(name)`` checks the page as drawn at 1280 and 375 px (without axe-core)."""
+    return lambda name="": check_layout(page, name)

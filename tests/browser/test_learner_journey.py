@@ -124,7 +124,9 @@ def test_learner_journey(page, axe, live_server, version, settings, tmp_path):
         for attempt_item in attempt.attempt_items.all():
             option = Option.objects.filter(item=attempt_item.item_id, correct=passing).order_by("position").first()
             choose_by_keyboard(page, f"item-{attempt_item.pk}", option_values(attempt_item)[option.pk])
-        submit_by_keyboard(page, "main form button[type=submit]")
+        submit_by_keyboard(page, "main form button[type=submit]")  # "Submit the test" asks for confirmation
+        axe("final-test-confirm" if passing else "")
+        submit_by_keyboard(page, "form[action$='/submit/'] button[type=submit]")  # "Submit now"
         axe("result-passed" if passing else "result-failed")
     page.goto(reverse("enrolments:evaluation", args=[enrollment.pk]))
     from enrolments.evaluation import ITEMS

@@ -111,6 +111,10 @@ def test_autosave_timer_and_extra_time_in_the_browser(live_server, learner, time
         page.wait_for_function("() => document.querySelector('[data-autosave-status]').textContent.includes(':')")
         first.refresh_from_db()
         assert first.selected, "the choice was saved without submitting the form"
+        # Paged: the counts cover all four questions, the current page's button gets its mark.
+        assert page.locator("[data-count-unanswered]").inner_text() == "3 Fragen sind unbeantwortet."
+        assert page.locator("[aria-current=page] [data-nav-answered]").is_visible()
+        assert "btn-primary" in page.locator("[aria-current=page]").get_attribute("class")
 
         # An organization admin grants ×1.5 meanwhile (the admin page is tested in test_accommodations).
         organization = Organization.objects.create(name="Institut", slug="institut")

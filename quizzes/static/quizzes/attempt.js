@@ -1,12 +1,14 @@
-// Progressive enhancement of the final-test page: autosave, a quiet accessible timer, submit at time-out.
-// Without this script the page still works: Save, page buttons and Submit are plain form posts.
+// Progressive enhancement of the final-test page and its confirmation step: autosave, live counts and
+// navigator, a quiet accessible timer, submit at time-out.
+// Without this script the pages still work: Save, page buttons and Submit are plain form posts, and the
+// server draws the counts and the navigator as saved.
 (function () {
   "use strict";
   var form = document.getElementById("attempt-form");
   if (!form) return;
   var messages = JSON.parse((document.getElementById("quiz-messages") || {}).textContent || "{}");
+  var state = JSON.parse((document.getElementById("quiz-state") || {}).textContent || "null");
   var statusBox = form.querySelector("[data-autosave-status]");
-  var submitButton = form.querySelector("[data-submit]");
   var saveUrl = form.dataset.autosaveUrl;
   var pending = null;
   var inFlight = false;
@@ -15,6 +17,66 @@
   var timer = null;
 
   function say(text) { if (statusBox) statusBox.textContent = text; }
+
+  // Live counts and navigator ------------------------------------------------------------------------
+  // `state` holds every question of the attempt (those on other pages as last saved); the questions on
+  // this page are read from the form. The counts are announced with the next save confirmation, and only
+  // the parts that changed since the last announcement, so a screen reader hears each change once.
+  var announced = null;
+
+  function readForm() {
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-question]"), function (fieldset) {
+      state.questions[fieldset.dataset.question] = {
+        answered: !!fieldset.querySelector("input[name^='item-']:checked"),
+        flagged: !!fieldset.querySelector("input[name='flag']:checked")
+      };
+    });
+  }
+
+  function counts() {
+    var unanswered = 0, flagged = 0;
+    Object.keys(state.questions).forEach(function (number) {
+      if (!state.questions[number].answered) unanswered += 1;
+      if (state.questions[number].flagged) flagged += 1;
+    });
+    return { unanswered: state.unanswered[unanswered], flagged: state.flagged[flagged] };
+  }
+
+  function show(selector, visible, root) {
+    var element = root.querySelector(selector);
+    if (element) element.hidden = !visible;
+  }
+
+  function drawCounts() {
+    var now = counts();
+    var unansweredBox = form.querySelector("[data-count-unanswered]");
+    var flaggedBox = form.querySelector("[data-count-flagged]");
+    if (unansweredBox) unansweredBox.textContent = now.unanswered;
+    if (flaggedBox) flaggedBox.textContent = now.flagged;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-nav-numbers]"), function (entry) {
+      var numbers = entry.dataset.navNumbers.split(" ");
+      var answered = numbers.every(function (n) { return state.questions[n] && state.questions[n].answered; });
+      var flagged = numbers.some(function (n) { return state.questions[n] && state.questions[n].flagged; });
+      if (!entry.classList.contains("btn-primary")) {  // the current page keeps its own look
+        entry.classList.toggle("btn-secondary", answered);
+        entry.classList.toggle("btn-outline-secondary", !answered);
+      }
+      show("[data-nav-answered]", answered, entry);
+      show("[data-nav-unanswered]", !answered, entry);
+      show("[data-nav-flagged]", flagged, entry);
+    });
+  }
+
+  function countNews() {
+    var now = counts();
+    var parts = [];
+    if (!announced || announced.unanswered !== now.unanswered) parts.push(now.unanswered);
+    if (announced && announced.flagged !== now.flagged) parts.push(now.flagged);
+    announced = now;
+    return parts.join(" ");
+  }
+
+  if (state) announced = counts();
 
   function formBody() {
     var data = new FormData(form);
@@ -39,7 +101,8 @@
       inFlight = false;
       if (answer.ok) {
         var time = new Date(answer.payload.saved_at).toLocaleTimeString(document.documentElement.lang);
-        say((messages.saved || "").replace("{time}", time));
+        var news = state ? countNews() : "";
+        say((messages.saved || "").replace("{time}", time) + (news ? " " + news : ""));
         if (timer && answer.payload.remaining !== null) timer.reset(answer.payload.remaining);
         if (dirty) schedule(200);
       } else if (answer.payload.result_url && (answer.payload.code === "time_up" || answer.payload.code === "submitted")) {
@@ -60,9 +123,17 @@
     pending = window.setTimeout(save, delay);
   }
 
-  form.addEventListener("change", function () { dirty = true; schedule(600); });
-  window.addEventListener("online", function () { if (dirty) schedule(100); });
+  if (saveUrl) {
+    form.addEventListener("change", function () {
+      if (state) { readForm(); drawCounts(); }
+      dirty = true;
+      schedule(600);
+    });
+    window.addEventListener("online", function () { if (dirty) schedule(100); });
+  }
   form.addEventListener("submit", function () { submitting = true; });
+  // Back from the confirmation step, the browser may restore this page as it was left: mid-submit.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) submitting = false; });
 
   // Timer ---------------------------------------------------------------------------------------------
   var box = document.querySelector("[data-quiz-timer]");
@@ -98,9 +169,11 @@
           announcer.textContent = announcements[key];
         }
       });
-      if (left === 0 && !submitting && submitButton) {
+      if (left === 0 && !submitting && form.dataset.submitUrl) {
+        // Straight to the final submit with the answers on the page, not to the confirmation step.
         submitting = true;
-        if (form.requestSubmit) form.requestSubmit(submitButton); else submitButton.click();
+        form.setAttribute("action", form.dataset.submitUrl);
+        form.submit();
       }
     };
     timer = {
