@@ -45,6 +45,10 @@ def test_the_course_page_answers_signed_out(client, version):
     assert client.get(reverse("courses:course_info", args=[version.course.slug])).status_code == 200
 
 
+def test_the_favicon_answers_signed_out(client):
+    assert client.get("/favicon.ico").status_code == 301
+
+
 def test_the_language_switch_works_signed_out(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
