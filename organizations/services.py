@@ -105,7 +105,9 @@ def _last_admin(membership: Membership) -> bool:
 @transaction.atomic(durable=True)
 def change_role(membership: Membership, *, role: str, by: Any) -> Membership:
     """Change a member's role; the last administrator cannot be demoted."""
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    )
     if role not in Membership.Role.values:
         raise OrganizationError(_("Choose one of the roles offered."), code="invalid_role")
     if role == membership.role:
@@ -134,7 +136,9 @@ def change_role(membership: Membership, *, role: str, by: Any) -> Membership:
 @transaction.atomic(durable=True)
 def remove_member(membership: Membership, *, by: Any) -> None:
     """End a membership; enrolments and certificates stay (they are records), the back office closes."""
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    )
     if _last_admin(membership):
         raise OrganizationError(
             _("%(name)s is the last administrator and cannot be removed.") % {"name": membership.user.name},
@@ -378,7 +382,9 @@ def leave_organization(membership: Membership, *, by: Any) -> None:
     The organization keeps what it must keep for reporting: enrolments in its cohorts, their results and
     certificates stay records it reports on; it can no longer enrol the person without a new invitation.
     """
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    )
     if membership.user_id != getattr(by, "pk", None):
         raise OrganizationError(_("Only the member can leave."), code="not_yours")
     if _last_admin(membership):
