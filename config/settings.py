@@ -461,6 +461,7 @@ CELERY_BEAT_SCHEDULE = {
 INSTALLED_APPS += ["legal"]
 # The request log runs first so its timing covers the whole stack; the user id joins after authentication.
 MIDDLEWARE.insert(0, "config.middleware.RequestLogMiddleware")
+MIDDLEWARE.insert(1, "config.middleware.AfterResponseMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "config.middleware.RequestUserMiddleware",
