@@ -27,6 +27,7 @@ PUBLIC = [
 PRIVATE = [
     ("certificates:dashboard", []),
     ("certificates:transcript", []),
+    ("certificates:pdf_status", ["HX-UNKNOWN"]),
     ("accounts:profile", []),
     ("organizations:index", []),
     ("accounts:data_export", []),

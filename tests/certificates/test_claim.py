@@ -156,3 +156,16 @@ def test_a_long_wait_offers_the_retry_too(certificate, passed_enrollment, learne
         assert services.retry_pdf(certificate, by=learner) is True
     certificate.refresh_from_db()
     assert certificate.pdf and certificate.pdf_state() == "ready"
+
+
+def test_staff_find_failed_pdfs_in_the_admin(certificate, make_user):
+    """The admin's certificate list filters those whose PDF failed (and was not rendered since)."""
+    from tests.conftest import with_second_factor
+
+    staff = with_second_factor(make_user("staff@example.org", "Staff Person", is_staff=True, is_superuser=True))
+    admin = Client()
+    admin.force_login(staff)
+    changelist = reverse("admin:certificates_certificate_changelist")
+    assert certificate.code not in admin.get(changelist, {"pdf_failed_at__isempty": "0"}).content.decode()
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="", pdf_failed_at=timezone.now())
+    assert certificate.code in admin.get(changelist, {"pdf_failed_at__isempty": "0"}).content.decode()
