@@ -1,19 +1,22 @@
 """
 How django-allauth fits Haltung (docs/decisions/0701): our client address (accounts.clientip), our user fields
-at sign-up, a lockout message that says how to get back in, lockouts in the sign-in log, and no way for a
-person who must have a second factor to remove it.
+at sign-up, a lockout message that says how to get back in, lockouts in the sign-in log, no way for a
+person who must have a second factor to remove it, and a way back to the page the learner came from that never
+leaves this host (docs/decisions/0614).
 """
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailConfirmation
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import security
+from . import returnto, security
 from .clientip import client_ip
 from .models import SignInEvent
 
@@ -30,6 +33,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)
+
+    def is_safe_url(self, url: str) -> bool:
+        """A ``next`` is a path on this host: never another site, not even one in ALLOWED_HOSTS."""
+        return returnto.is_safe(context.request, url)
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: EmailConfirmation) -> str:
+        """The e-mailed link carries the page the registration started from, for a browser without the session."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        return returnto.with_next(url, returnto.safe_next(request)) if request is not None else url
 
     def save_user(self, request: HttpRequest, user: Any, form: forms.Form, commit: bool = True) -> Any:  # noqa: FBT001, FBT002 - allauth's signature
         user = super().save_user(request, user, form, commit=False)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("profile/data/<int:export_id>/download/", views.data_export_download, name="data_export_download"),
     path("login/", allauth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The path of allauth's account_confirm_email, which its e-mails link to; this one is matched first and leads
+    # on to where the registration started.
+    path("confirm-email/<str:key>/", views.ConfirmEmailView.as_view(), name="confirm_email"),
     path(
         "password-reset/",
         allauth_views.PasswordResetView.as_view(

@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import security, services
+from . import returnto, security, services
 from .forms import ProfileForm
 from .http import AuthenticatedRequest
 from .models import DataExport, SignInEvent
@@ -90,3 +91,14 @@ def data_export_download(request: AuthenticatedRequest, export_id: int) -> FileR
     services.record_data_export_download(export)
     filename = f"haltung-data-{export.finished_at:%Y-%m-%d}.zip"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type="application/zip")
+
+
+class ConfirmEmailView(allauth_views.ConfirmEmailView):
+    """allauth's confirmation page; confirmed in a browser without the registration's session, the learner is
+    asked to log in and then lands on the page the registration started from (docs/decisions/0614)."""
+
+    def get_redirect_url(self) -> str:
+        url = self.get_next_url()
+        if url and not self.request.user.is_authenticated:
+            return returnto.login_url(url)
+        return super().get_redirect_url()

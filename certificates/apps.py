@@ -14,6 +14,12 @@ class CertificatesConfig(AppConfig):
 
         panels.register(certificate_panel)
 
+        from enrolments import next_action as lead
+
+        from .next_action import next_action
+
+        lead.register(next_action)  # the enrolment page and the dashboard lead with it (decision 0604)
+
         from .cohort_stats import register as register_backoffice  # the cohort dashboard and back office
 
         register_backoffice()

@@ -1,15 +1,18 @@
 """The certificate panel on the enrolment page."""
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from enrolments.models import Enrollment
 from enrolments.panels import Panel
+from quizzes.next_action import state_for_page
 
-from .services import passed_attempt
+from .next_action import current_certificate
 
 
-def certificate_panel(request: HttpRequest, enrollment: Enrollment, outline: object) -> Panel | None:
-    certificate = enrollment.certificates.current().first()
-    if certificate is None and passed_attempt(enrollment) is None:
+def certificate_panel(request: HttpRequest, enrollment: Enrollment, outline: Any) -> Panel | None:
+    certificate = current_certificate(enrollment)
+    if certificate is None and state_for_page(enrollment, steps_done=outline.all_done).passed is None:
         return None
     return Panel("certificates/panel.html", {"enrollment": enrollment, "certificate": certificate})

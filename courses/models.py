@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -215,6 +217,11 @@ class Accreditation(models.Model):
         FE = "fe", _("CPD points (full 45-minute units)")
         HOUR = "hour", _("CE hours")
 
+    class AfterLastAttempt(models.TextChoices):
+        NEW_ROUND = "new_round", _("A new round of attempts after a waiting period")
+        GRANT = "grant", _("The organization grants another attempt on request")
+        REENROL = "reenrol", _("The learner enrols again in the current course version")
+
     course_version = models.ForeignKey(
         CourseVersion, on_delete=models.PROTECT, related_name="accreditations", verbose_name=_("course version")
     )
@@ -245,6 +252,26 @@ class Accreditation(models.Model):
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (percent)"), default=70)
     max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), null=True, blank=True)
     cooldown_hours = models.PositiveSmallIntegerField(_("hours between attempts"), default=0)
+    # What a learner may do once every attempt is used (decision 0605): never a dead end.
+    after_last_attempt = models.CharField(
+        _("after the last failed attempt"),
+        max_length=20,
+        choices=AfterLastAttempt.choices,
+        default=AfterLastAttempt.NEW_ROUND,
+    )
+    new_round_days = models.PositiveSmallIntegerField(
+        _("days until a new round of attempts"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for “a new round of attempts”: counted from the last attempt of the round."),
+    )
+    contact_name = models.CharField(
+        _("contact for learners"),
+        max_length=200,
+        blank=True,
+        help_text=_("Named to a learner who has used every attempt; empty: the holding organization."),
+    )
+    contact_email = models.EmailField(_("contact e-mail for learners"), blank=True)
     draw = models.PositiveSmallIntegerField(_("items drawn"), default=20)
     blueprint = models.JSONField(_("blueprint"), default=dict, help_text=_("Items per module slug."))
     # Before the final test opens, each module needs this share of its estimated minutes as active time
@@ -306,6 +333,22 @@ class Accreditation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} · {self.points} ({self.category})"
+
+    def credit_text(self) -> str:
+        """The credit as the accrediting body counts it: "5 points, category D" or "4 CE hours (homestudy)".
+
+        A CE category is the sponsor's program format, not a chamber's category: it is shown as given, in
+        brackets, and never with the German "Fortbildungspunkte" (decision 0617).
+        """
+        amount = floatformat(self.points, -1)
+        if self.unit == self.Unit.HOUR:
+            hours = ngettext("%(hours)s CE hour", "%(hours)s CE hours", 1 if self.points == 1 else 2) % {
+                "hours": amount
+            }
+            return f"{hours} ({self.category})" if self.category else hours
+        if self.category:
+            return gettext("%(points)s points, category %(category)s") % {"points": amount, "category": self.category}
+        return gettext("%(points)s points") % {"points": amount}
 
 
 class Module(models.Model):

@@ -30,6 +30,10 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def for_organization(self, organization: Organization) -> "EnrollmentQuerySet":
         return self.filter(organization=organization)
 
+    def live(self) -> "EnrollmentQuerySet":
+        """Without the enrolments that ended when their learner enrolled again (decision 0605)."""
+        return self.exclude(status=Enrollment.Status.ENDED)
+
     def with_version(self) -> "EnrollmentQuerySet":
         """With the course version, its course and the accreditation; the package JSON is read on first use."""
         return self.select_related("course_version__course", "accreditation").defer(
@@ -52,11 +56,26 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
             completed_steps=Coalesce(models.Subquery(done, output_field=models.IntegerField()), 0)
         )
 
+    def with_step_totals(self) -> "EnrollmentQuerySet":
+        """With progress and ``required_steps``, the version's required steps (the dashboard's "n of N")."""
+        required = (
+            Step.objects.filter(module__version=models.OuterRef("course_version"), required=True)
+            .order_by()
+            .values("module__version")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.with_progress().annotate(
+            required_steps=Coalesce(models.Subquery(required, output_field=models.IntegerField()), 0)
+        )
+
 
 class Enrollment(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("In progress")
         COMPLETED = "completed", _("Completed")
+        # Closed after the last failed attempt when the learner enrolled again (decision 0605); kept as a record.
+        ENDED = "ended", _("Ended: enrolled again")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("learner")
@@ -103,7 +122,14 @@ class Enrollment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["-enrolled_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "course_version"], name="enrollment_unique_per_version")]
+        constraints = [
+            # One live enrolment per version; ended ones stay beside it as records (decision 0605).
+            models.UniqueConstraint(
+                fields=["user", "course_version"],
+                condition=~Q(status="ended"),
+                name="enrollment_unique_per_version",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.course_version}"

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from courses import versioncache
+from courses import versioncache, vignettes
 from courses.models import Module, Principle, Step
 from courses.scoring import score_item
 
-from .models import Enrollment, StepProgress, VignetteChoice
+from .models import Enrollment, Reflection, StepProgress, VignetteChoice
 
 
 @dataclass
@@ -80,6 +80,33 @@ class Outline:
                     return step
         last = self.enrollment.last_step_id
         return next((s for s in self.steps if s.pk == last), self.steps[0] if self.steps else None)
+
+
+def open_question(enrollment: Enrollment, step: Step) -> str:
+    """Where a step opens on resuming: the id of the part waiting for the learner, or "" for the top.
+
+    A vignette under way opens at the question its current path waits on (``latest``, the last section shown);
+    a finished one whose reflection is still unwritten opens at the reflection. A vignette not begun, and
+    every other kind of step, opens at the top: the story comes before the first decision.
+    """
+    if step.kind != Step.Kind.VIGNETTE:
+        return ""
+    # Not ``step.data``: the outline's steps are shared between requests and leave their content unloaded.
+    graph = Step.objects.values_list("data", flat=True).get(pk=step.pk)
+    path = StepProgress.objects.filter(enrollment=enrollment, step=step).values_list("path", flat=True).first() or 1
+    answers = {
+        node: vignettes.Answer(option, correct)
+        for node, option, correct in VignetteChoice.objects.filter(
+            enrollment=enrollment, step=step, path=path
+        ).values_list("node", "option", "correct")
+    }
+    state = vignettes.walk(graph, answers)
+    if state.pending and answers:
+        return "latest"
+    reflected = Reflection.objects.filter(enrollment=enrollment, step=step)
+    if state.finished and graph.get("reflection") and not reflected.exists():
+        return "reflection"
+    return ""
 
 
 @versioncache.per_version()

@@ -7,6 +7,7 @@ app_name = "enrolments"
 urlpatterns = [
     path("courses/<slug:slug>/enrol/", learner.enroll, name="enroll"),
     path("learn/<int:enrollment_id>/", learner.enrollment_detail, name="enrollment"),
+    path("learn/<int:enrollment_id>/resume/", learner.resume, name="resume"),
     path("learn/<int:enrollment_id>/steps/<int:step_id>/", learner.step_detail, name="step"),
     path("learn/<int:enrollment_id>/steps/<int:step_id>/heartbeat/", learner.heartbeat, name="heartbeat"),
     path("learn/<int:enrollment_id>/steps/<int:step_id>/media/<str:name>", learner.media, name="media"),

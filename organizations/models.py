@@ -215,6 +215,7 @@ class OrgAuditEvent(models.Model):
         ENROLMENT_MOVED = "enrolment_moved", _("Learner moved to another cohort")
         IMPORT_UNDONE = "import_undone", _("Enrolment upload undone")
         VERSION_RETIRED = "version_retired", _("Course version retired from new cohorts")
+        ATTEMPT_GRANTED = "attempt_granted", _("Another final-test attempt granted")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="audit_events", verbose_name=_("organization")

@@ -91,4 +91,5 @@ def register() -> None:
 
     register_section(final_test_section)
     register_nav(Section("accommodations", _lazy("Accommodations"), "quizzes:accommodations", can_manage, order=60))
+    register_nav(Section("attempts", _lazy("Attempts used up"), "quizzes:attempts_used", can_manage, order=62))
     register_nav(Section("item-analysis", _lazy("Item analysis"), "quizzes:org_analysis_index", can_manage, order=65))

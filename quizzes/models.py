@@ -345,6 +345,31 @@ class Accommodation(models.Model):
         return f"× {self.time_multiplier}"
 
 
+class ExtraAttempt(models.Model):
+    """One more attempt an organization admin granted a learner who had used every attempt (decision 0605)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="extra_attempts", verbose_name=_("enrolment")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extra attempt")
+        verbose_name_plural = _("extra attempts")
+        ordering = ["enrollment", "granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} +1"
+
+
 class ItemStatistic(models.Model):
     """Classical item analysis of one item version in one assessment, over the attempts that showed it."""
 

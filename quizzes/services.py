@@ -19,20 +19,22 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from courses import opaque
-from courses.i18n import localized
+from courses.models import Accreditation
 from courses.scoring import score_item
+from enrolments.errors import EnrolmentError
 from enrolments.models import Enrollment
-from enrolments.selectors import active_time_missing, required_steps_done
+from enrolments.services import learning
+from organizations import audit
+from organizations.models import Organization, OrgAuditEvent
 from organizations.permissions import can_manage
 
-from . import blueprint, selectors
+from . import blueprint, policy, selectors
 from .errors import QuizError
-from .models import Accommodation, Assessment, Attempt, AttemptItem, CaseSet, Item, Option
+from .models import Accommodation, Assessment, Attempt, AttemptItem, CaseSet, ExtraAttempt, Item, Option
 
 __all__ = ["QuizError"]
 
@@ -160,54 +162,11 @@ def _set_deadline(attempt: Attempt, assessment: Assessment, accommodation: Accom
     attempt.closes_at = attempt.deadline + timedelta(minutes=assessment.grace_minutes)
 
 
-def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
 def check_can_start(enrollment: Enrollment, *, now: datetime | None = None) -> None:
-    """Raise :class:`QuizError` when the policy refuses a new attempt now."""
-    now = now or timezone.now()
-    accreditation = enrollment.accreditation
-    attempts = list(enrollment.attempts.order_by("number"))
-    if any(a.passed for a in attempts):
-        raise QuizError(_("You have passed this test already."), code="already_passed", status=403)
-    if not required_steps_done(enrollment):
-        raise QuizError(_("Complete all required steps before the final test."), code="steps_open", status=403)
-    missing = active_time_missing(enrollment)
-    if missing:
-        modules = "; ".join(
-            ngettext("%(module)s: %(minutes)d more minute", "%(module)s: %(minutes)d more minutes", row.missing_minutes)
-            % {"module": localized(row.module.title), "minutes": row.missing_minutes}
-            for row in missing
-        )
-        raise QuizError(
-            _(
-                "This accreditation asks for active time in each module before the final test. "
-                "Still missing: %(modules)s."
-            )
-            % {"modules": modules},
-            code="active_time",
-            status=403,
-        )
-    if accreditation and accreditation.max_attempts and len(attempts) >= accreditation.max_attempts:
-        raise QuizError(
-            _("You have used all %(count)d attempts for this test; no further attempt is possible.")
-            % {"count": accreditation.max_attempts},
-            code="no_attempts_left",
-            status=403,
-        )
-    if accreditation and accreditation.cooldown_hours and attempts and attempts[-1].submitted_at:
-        ready_at = attempts[-1].submitted_at + timedelta(hours=accreditation.cooldown_hours)
-        if now < ready_at:
-            raise QuizError(
-                _(
-                    "There is a waiting time of %(hours)d hours between attempts. "
-                    "You can start the next attempt on %(time)s."
-                )
-                % {"hours": accreditation.cooldown_hours, "time": _when(ready_at)},
-                code="cooldown",
-                status=403,
-            )
+    """Raise :class:`QuizError` when the policy refuses a new attempt now (the rules: ``policy.final_test_state``)."""
+    refusal = policy.final_test_state(enrollment, now=now).refusal
+    if refusal is not None:
+        raise refusal
 
 
 # Attempts ---------------------------------------------------------------------------------------------
@@ -517,3 +476,60 @@ def withdraw_accommodation(enrollment: Enrollment, *, withdrawn_by: Any) -> None
     _check_admin(enrollment, withdrawn_by)
     Accommodation.objects.filter(enrollment=enrollment).delete()
     _reschedule_open_attempt(enrollment, None)
+
+
+# After the last attempt (decision 0605) -------------------------------------------------------------------
+
+
+def manages_attempts(user: Any, enrollment: Enrollment, organization: Organization) -> bool:
+    """Admins of the organization that runs the enrolment or holds its accreditation."""
+    accreditation = enrollment.accreditation
+    concerned = {enrollment.organization_id, accreditation.holder_id if accreditation else None} - {None}
+    return organization.pk in concerned and can_manage(user, organization)
+
+
+@transaction.atomic
+def grant_extra_attempt(enrollment: Enrollment, *, organization: Organization, granted_by: Any) -> ExtraAttempt:
+    """One more attempt for a learner who has used every attempt, granted by an admin; audited."""
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("accreditation", "user").get(pk=enrollment.pk)
+    )
+    if not manages_attempts(granted_by, enrollment, organization):
+        raise QuizError(_("This enrolment is not managed by your organization."), code="not_admin", status=404)
+    state = policy.final_test_state(enrollment)
+    if not state.exhausted or state.allowed is None:
+        raise QuizError(
+            _("%(name)s can still take the final test; another attempt is granted only after the last one.")
+            % {"name": enrollment.user.name},
+            code="attempts_left",
+        )
+    grant = ExtraAttempt.objects.create(enrollment=enrollment, granted_by=granted_by)
+    audit.record(
+        organization,
+        actor=granted_by,
+        action=OrgAuditEvent.Action.ATTEMPT_GRANTED,
+        target=enrollment,
+        before={"attempts_allowed": state.allowed},
+        after={"learner": enrollment.user_id, "attempts_allowed": state.allowed + 1},
+    )
+    return grant
+
+
+def enrol_again_after_last_attempt(enrollment: Enrollment) -> Enrollment:
+    """The learner's fresh enrolment in the current version, when the accreditation's rule offers it."""
+    with transaction.atomic():
+        locked = (
+            Enrollment.objects.select_for_update(of=("self",)).select_related("accreditation").get(pk=enrollment.pk)
+        )
+        if locked.status != Enrollment.Status.ENDED:
+            state = policy.final_test_state(locked)
+            if not state.exhausted or state.rule != Accreditation.AfterLastAttempt.REENROL:
+                raise QuizError(
+                    _("Enrolling again is possible only after the last attempt, where the accreditation offers it."),
+                    code="no_reenrolment",
+                    status=403,
+                )
+        try:
+            return learning.enrol_again(locked)
+        except EnrolmentError as error:
+            raise QuizError(error.message, code=error.code, status=403) from None

@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,12 +22,14 @@ from django.views.decorators.http import require_POST
 
 from config.tasks import enqueue_on_commit
 from enrolments.models import Enrollment
+from organizations import backoffice
+from organizations.models import Organization
 from organizations.permissions import OrganizationRequest, can_manage, organization_required
 
 from . import services, statistics
 from .errors import QuizError
 from .forms import NONE, AccommodationForm
-from .models import Assessment, ItemStatistic
+from .models import Assessment, Attempt, ExtraAttempt, ItemStatistic
 from .quality import items as item_quality
 from .quality.stored import decision_records, item_record
 from .quality.thresholds import DEFAULTS
@@ -118,6 +121,64 @@ def accommodation_update(request: OrganizationRequest, enrollment_id: int) -> Ht
         messages.error(request, error.message)
         return _accommodation_page(request, status=error.status)
     return redirect(reverse("quizzes:accommodations", args=[request.organization.slug]))
+
+
+# After the last attempt (decision 0605) ---------------------------------------------------------------------
+
+
+def _concerned(organization: Organization) -> QuerySet[Enrollment]:
+    """Enrolments the organization runs or whose accreditation it holds."""
+    return Enrollment.objects.live().filter(Q(organization=organization) | Q(accreditation__holder=organization))
+
+
+@login_required
+@organization_required(can_manage)
+def attempts_used(request: OrganizationRequest) -> HttpResponse:
+    """Learners who have used every attempt and not passed, each with "grant one more attempt"."""
+    organization = request.organization
+    passed = Attempt.objects.filter(enrollment=OuterRef("pk"), passed=True)
+    extra = (
+        ExtraAttempt.objects.filter(enrollment=OuterRef("pk"))
+        .order_by()
+        .values("enrollment")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    used = (
+        Attempt.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment").annotate(n=Count("pk"))
+    ).values("n")
+    enrollments = (
+        _concerned(organization)
+        .filter(accreditation__max_attempts__isnull=False)
+        .annotate(
+            used=Coalesce(Subquery(used, output_field=IntegerField()), 0),
+            extra=Coalesce(Subquery(extra, output_field=IntegerField()), 0),
+            passed=Exists(passed),
+            taking=Exists(Attempt.objects.filter(enrollment=OuterRef("pk"), status=Attempt.Status.OPEN)),
+        )
+        .filter(passed=False, taking=False, used__gte=F("accreditation__max_attempts") + F("extra"))
+        .select_related("user", "course_version__course", "accreditation", "cohort")
+        .order_by("user__name", "pk")
+    )
+    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = backoffice.context(request, organization, active="attempts", page=page)
+    return render(request, "quizzes/attempts_used.html", context)
+
+
+@login_required
+@require_POST
+@organization_required(can_manage)
+def grant_attempt(request: OrganizationRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = get_object_or_404(_concerned(request.organization).select_related("user"), pk=enrollment_id)
+    try:
+        services.grant_extra_attempt(enrollment, organization=request.organization, granted_by=request.user)
+    except QuizError as error:
+        if error.status == 404:
+            raise Http404 from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s can take the final test once more.") % {"name": enrollment.user.name})
+    return redirect("quizzes:attempts_used", org_slug=request.organization.slug)
 
 
 # Item analysis --------------------------------------------------------------------------------------------

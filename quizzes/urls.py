@@ -6,6 +6,7 @@ app_name = "quizzes"
 
 urlpatterns = [
     path("learn/<int:enrollment_id>/test/", views.start, name="start"),
+    path("learn/<int:enrollment_id>/test/enrol-again/", views.enrol_again, name="enrol_again"),
     path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
     path("attempts/<int:attempt_id>/save/", views.save, name="save"),
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
@@ -26,6 +27,8 @@ urlpatterns = [
         staff_views.accommodation_update,
         name="accommodation_update",
     ),
+    path("org/<slug:org_slug>/attempts/", staff_views.attempts_used, name="attempts_used"),
+    path("org/<slug:org_slug>/attempts/<int:enrollment_id>/grant/", staff_views.grant_attempt, name="grant_attempt"),
     path("org/<slug:org_slug>/item-analysis/", staff_views.org_analysis_index, name="org_analysis_index"),
     path("org/<slug:org_slug>/item-analysis/<int:assessment_id>/", staff_views.org_analysis, name="org_analysis"),
     path(

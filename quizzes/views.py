@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import VERSION_PACKAGE_FIELDS
+from enrolments import next_action
+from enrolments import selectors as enrolment_selectors
 from enrolments.models import Enrollment
 
-from . import selectors, services
+from . import policy, selectors, services
 from .errors import QuizError
 from .models import Assessment, Attempt, AttemptItem
+from .next_action import attempts_left_text, state_for_page, way_on
 
 # Announced once each, when the remaining time crosses them (seconds).
 TIMER_THRESHOLDS = (900, 300, 60)
@@ -48,10 +51,18 @@ def _post_lists(request: HttpRequest) -> dict[str, list[str]]:
 def _refused(
     request: HttpRequest, error: QuizError, *, enrollment: Enrollment, attempt: Attempt | None = None
 ) -> HttpResponse:
+    # Each refusal says what is missing and links to it (decision 0604); after the last attempt, the way on.
+    state = policy.final_test_state(enrollment) if error.code == "no_attempts_left" else None
     return render(
         request,
         "quizzes/refused.html",
-        {"error": error, "enrollment": enrollment, "attempt": attempt},
+        {
+            "error": error,
+            "enrollment": enrollment,
+            "attempt": attempt,
+            "link": next_action.refusal_link(enrollment, error.code),
+            "way_on": way_on(enrollment, state) if state is not None and state.exhausted else None,
+        },
         status=error.status,
     )
 
@@ -218,15 +229,11 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             principles = selectors.principle_results(attempt_items, enrollment.course_version.principles)
         if aspects & {"correctness", "rationale", "answer"}:
             questions = selectors.question_rows(attempt_items, reveal=aspects)
-    attempts = list(enrollment.attempts.all())
+    outline = enrolment_selectors.outline(enrollment)
+    state = state_for_page(enrollment, steps_done=outline.all_done)
+    attempts = state.attempts
     method = assessment.grading_method if assessment else Assessment.GradingMethod.HIGHEST
     counted = selectors.graded_attempt(attempts, method)
-    can_retry, retry_reason = True, ""
-    if not attempt.passed:
-        try:
-            services.check_can_start(enrollment)
-        except QuizError as error:
-            can_retry, retry_reason = False, error.message
     return render(
         request,
         "quizzes/result.html",
@@ -238,7 +245,22 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "questions": questions,
             "counted": counted if len([a for a in attempts if a.status == Attempt.Status.SUBMITTED]) > 1 else None,
             "grading_method_label": Assessment.GradingMethod(method).label,
-            "can_retry": can_retry,
-            "retry_reason": retry_reason,
+            # How many attempts remain and from when the next may start, and what to do now (decision 0604).
+            "attempts_left": attempts_left_text(state) if not attempt.passed and state.allowed is not None else "",
+            "ready_at": policy.when(state.ready_at) if state.ready_at and not state.passed else "",
+            "next_action": next_action.for_enrollment(enrollment, outline),
         },
     )
+
+
+@login_required
+@require_POST
+def enrol_again(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """After the last failed attempt, where the accreditation offers it: a fresh enrolment (decision 0605)."""
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
+    try:
+        fresh = services.enrol_again_after_last_attempt(enrollment)
+    except QuizError as error:
+        return _refused(request, error, enrollment=enrollment)
+    messages.success(request, _("You are enrolled again. Your earlier progress and results stay in your records."))
+    return redirect(fresh)

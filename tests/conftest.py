@@ -18,6 +18,18 @@ MINI_COURSE = FIXTURES / "mini-course"
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request through LocaleMiddleware leaves its
+    language active in the thread, and a later test rendering outside a request would inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_version_caches():
     """Per-version caches key on the version id, and a rolled-back test can hand the same id out again."""
     versioncache.clear()

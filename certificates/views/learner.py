@@ -11,24 +11,46 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
+from courses.i18n import localized
+from enrolments import selectors as enrolment_selectors
 from enrolments.models import Enrollment
+from enrolments.next_action import refusal_link, with_link
 from organizations.models import Organization
 
 from .. import services
 from ..models import Certificate
+from ..next_action import next_action, remember_certificate
 from ..pdf import certificate_context
 
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    enrollments = list(Enrollment.objects.for_user(request.user).with_progress().order_by("-enrolled_at"))
+    enrollments = list(Enrollment.objects.for_user(request.user).with_step_totals().order_by("-enrolled_at"))
     certificates = list(Certificate.objects.for_user(request.user).current().select_related("enrollment"))
     organizations = list(Organization.objects.with_backoffice_for(request.user))
     return render(
         request,
         "certificates/dashboard.html",
-        {"enrollments": enrollments, "certificates": certificates, "organizations": organizations},
+        {
+            "enrollments": enrollments,
+            "certificates": certificates,
+            "organizations": organizations,
+            "lead": _lead(enrollments, certificates),
+        },
     )
+
+
+def _lead(enrollments: list[Enrollment], certificates: list[Certificate]) -> dict | None:
+    """The next action of the course in progress (the newest), else of the newest completed one (0604)."""
+    live = [e for e in enrollments if e.status != Enrollment.Status.ENDED]
+    current = next((e for e in live if e.status == Enrollment.Status.ACTIVE), live[0] if live else None)
+    if current is None:
+        return None
+    remember_certificate(current, next((c for c in certificates if c.enrollment_id == current.pk), None))
+    return {
+        "action": next_action(current, enrolment_selectors.outline(current)),
+        "course": localized(current.course_version.title),
+    }
 
 
 @login_required
@@ -38,7 +60,8 @@ def claim(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     try:
         certificate = services.issue(enrollment, by=request.user)
     except services.CertificateError as error:
-        messages.error(request, error.message)
+        # The refusal names what is missing and links to it (decision 0604).
+        messages.error(request, with_link(error.message, refusal_link(enrollment, error.code)))
         return redirect(enrollment)
     return redirect("certificates:detail", code=certificate.code)
 

@@ -66,6 +66,9 @@ def canonical_module(module: dict[str, Any]) -> dict[str, Any]:
 
 # Settings of the final test under this accreditation, written by quizzes into its Assessment (decision 0203).
 ASSESSMENT_KEYS = ("grading", "layout", "time_limit_minutes", "grace_minutes", "principle_quotas", "review")
+# What a learner is offered after the last failed attempt (decision 0605); optional, so packages written
+# before it hash as they did.
+AFTER_LAST_ATTEMPT_KEYS = ("after_last_attempt", "new_round_days", "contact_name", "contact_email")
 # Read by the item-quality checker (quizzes.quality) only; kept so an export hashes like its package.
 CHECK_KEYS = ("quality",)
 
@@ -82,6 +85,7 @@ def canonical_accreditation(profile: dict[str, Any], index: int) -> dict[str, An
         "pass_mark": profile["pass_mark"],
         "max_attempts": profile.get("max_attempts"),
         "cooldown_hours": profile.get("cooldown_hours", 0),
+        **{key: profile[key] for key in AFTER_LAST_ATTEMPT_KEYS if key in profile},
         "draw": profile["draw"],
         "blueprint": dict(profile["blueprint"]),
         **_optional(profile, "wording"),

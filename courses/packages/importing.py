@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from courses.models import Accreditation, Course, CourseVersion, Module, Principle, Step
 
+from .canonical import AFTER_LAST_ATTEMPT_KEYS
 from .package import Package, media_files
 from .registry import PACKAGE_WRITERS
 
@@ -87,6 +88,8 @@ def _create_accreditation(version: CourseVersion, profile: dict[str, Any]) -> No
         pass_mark=profile["pass_mark"],
         max_attempts=profile["max_attempts"],
         cooldown_hours=profile["cooldown_hours"],
+        # The way on after the last failed attempt (decision 0605); the model's defaults where the package is silent.
+        **{key: profile[key] for key in AFTER_LAST_ATTEMPT_KEYS if key in profile},
         draw=profile["draw"],
         blueprint=profile["blueprint"],
         min_active_share=Decimal(str(profile["min_active_share"])),

@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from courses.citations import CITATION
 from courses.i18n import localized
 
 register = template.Library()
@@ -44,9 +45,6 @@ def loc(value: Any) -> Any:
     return localized(value)
 
 
-CITATION = re.compile(r"\[([a-z][a-z0-9-]*)\](?![(\[:])")
-
-
 # Citation links point here while rendering; the cached HTML gets each page's own references URL.
 _REFERENCES = "/__haltung_references__/"
 
@@ -64,16 +62,39 @@ def _render_markdown(text: str, *, citations: bool) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer")
 
 
+# A citation link as _render_markdown leaves it, before the page's URL and the source's label go in.
+_CITATION_LINK = re.compile(rf'<a href="{_REFERENCES}#ref-([a-z][a-z0-9-]*)"([^>]*)>\[\1\]</a>')
+
+
+def _citation_link(url: str, key: str, labels: dict[str, str], attributes: str = "") -> str:
+    """A citation as "(Author, Year)" linked to its source, or as its "[key]" when the source has no author-year."""
+    href = f'href="{escape(url)}#ref-{key}"{attributes}'
+    label = labels.get(key)
+    return f"(<a {href}>{escape(label)}</a>)" if label else f"<a {href}>[{key}]</a>"
+
+
 @register.filter
 def markdown(value: Any, references_url: str = "") -> SafeString:
     """Render author Markdown; nh3 strips anything outside a small safe set of tags.
 
-    With ``references_url``, citations like ``[heimes2023]`` become links to that page's entry.
+    With ``references_url``, citations like ``[heimes2023]`` become links to that page's entry, labelled with
+    author and year when ``references_url`` is a ``courses.citations.SourcesLink``.
     """
     html = _render_markdown(str(localized(value) or ""), citations=bool(references_url))
-    if references_url:
-        html = html.replace(_REFERENCES, escape(references_url))
+    if references_url and _REFERENCES in html:
+        labels = getattr(references_url, "labels", {})
+        html = _CITATION_LINK.sub(lambda m: _citation_link(references_url, m[1], labels, m[2]), html)
     return mark_safe(html)  # noqa: S308 - sanitized by nh3 in _render_markdown
+
+
+@register.filter
+def cite(value: Any, references_url: str = "") -> SafeString:
+    """Plain text (an item's rationale) with its citations linked like those in ``markdown``; the rest escaped."""
+    text = escape(str(localized(value) or ""))
+    if not references_url:
+        return text
+    labels = getattr(references_url, "labels", {})
+    return mark_safe(CITATION.sub(lambda m: _citation_link(references_url, m[1], labels), text))  # noqa: S308
 
 
 @register.filter

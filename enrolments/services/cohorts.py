@@ -135,6 +135,7 @@ def enrol_member(cohort: Cohort, user: Any, *, by: Any) -> Enrollment:
         raise EnrolmentError(refusal, code="outside_validity")
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
+        .live()
         .filter(user=user, course_version_id=cohort.course_version_id)
         .select_related("accreditation")
         .first()

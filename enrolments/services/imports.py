@@ -577,7 +577,7 @@ def enrol_on_acceptance(invitation: Invitation, membership: Membership) -> None:
             cohort.seats is not None and Enrollment.objects.filter(cohort=cohort).count() >= cohort.seats
         ):
             continue
-        existing = Enrollment.objects.filter(user=user, course_version_id=cohort.course_version_id).first()
+        existing = Enrollment.objects.live().filter(user=user, course_version_id=cohort.course_version_id).first()
         if existing is None:
             Enrollment.objects.create(
                 user=user,

@@ -41,13 +41,75 @@ def enroll(version: CourseVersion, *, user: Any, accreditation: Accreditation | 
             raise EnrolmentError(refusal, code="outside_validity")
     try:
         with transaction.atomic():
-            enrollment, _created = Enrollment.objects.get_or_create(
+            enrollment, _created = Enrollment.objects.live().get_or_create(
                 user=user, course_version=version, defaults={"accreditation": accreditation}
             )
     except IntegrityError:
         # A concurrent request created it between our read and write.
-        enrollment = Enrollment.objects.get(user=user, course_version=version)
+        enrollment = Enrollment.objects.live().get(user=user, course_version=version)
     return enrollment
+
+
+def _accreditation_in(version: CourseVersion, old: Accreditation | None) -> Accreditation | None:
+    """The same accreditation in another version: same key and holder; else what self-enrolment gets."""
+    if old is not None and old.course_version_id == version.pk:
+        return old
+    if old is not None:
+        same = version.accreditations.filter(key=old.key, holder_id=old.holder_id).first()
+        if same is not None:
+            return same
+    return (
+        version.accreditations.filter(open_for_self_enrolment=True, holder_id=version.course.organization_id)
+        .order_by("-is_default", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def enrol_again(enrollment: Enrollment) -> Enrollment:
+    """End the enrolment and start a fresh one in the course's current version (decision 0605).
+
+    The ended enrolment keeps its progress, attempts and reflections as a record; it leaves its cohort, which
+    the fresh enrolment takes when the cohort runs the current version. Calling again returns the fresh one.
+    Whether the learner may do this is the caller's policy (the final test's, after the last attempt).
+    """
+    locked = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("accreditation", "cohort", "course_version__course")
+        .get(pk=enrollment.pk)
+    )
+    course = locked.course_version.course
+    if locked.status == Enrollment.Status.ENDED:
+        fresh = (
+            Enrollment.objects.live()
+            .filter(user_id=locked.user_id, course_version__course=course)
+            .order_by("-enrolled_at")
+            .first()
+        )
+        if fresh is not None:
+            return fresh
+    version = CourseVersion.objects.current().filter(course=course).select_related("course").first()
+    if version is None:
+        raise EnrolmentError(_("This course is not open for enrolment any more."), code="not_published")
+    accreditation = _accreditation_in(version, locked.accreditation)
+    if accreditation is not None:
+        refusal = refusal_outside_window(accreditation, on=timezone.localdate(), action="enrol")
+        if refusal:
+            raise EnrolmentError(refusal, code="outside_validity")
+    cohort = locked.cohort if locked.cohort and locked.cohort.course_version_id == version.pk else None
+    locked.status = Enrollment.Status.ENDED
+    locked.cohort = None
+    locked.save(update_fields=["status", "cohort"])
+    existing = Enrollment.objects.live().filter(user_id=locked.user_id, course_version=version).first()
+    if existing is not None:  # already enrolled in the newer version on their own
+        return existing
+    return Enrollment.objects.create(
+        user_id=locked.user_id,
+        course_version=version,
+        accreditation=accreditation,
+        organization_id=locked.organization_id,
+        cohort=cohort,
+    )
 
 
 def _progress(enrollment: Enrollment, step: Step) -> StepProgress:

@@ -17,9 +17,11 @@ from accounts.http import AuthenticatedRequest
 from accounts.services import email_verified
 from config.tasks import enqueue_on_commit
 from courses import vignettes
+from courses.citations import SourcesLink
+from courses.citations import labels as citation_labels
 from courses.models import Course, CourseVersion, Step
 
-from .. import choices, panels, selectors
+from .. import choices, next_action, panels, selectors
 from ..errors import EnrolmentError
 from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
 from ..services import learning as services
@@ -58,24 +60,40 @@ def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
     outline = selectors.outline(enrollment)
+    # The panels first: the final-test panel submits an attempt whose time ran out, and the next action
+    # must see that (they share one reading of the test's policy).
+    enrollment_panels = panels.panels_for(request, enrollment, outline)
     return render(
         request,
         "enrolments/enrollment.html",
         {
             "enrollment": enrollment,
             "outline": outline,
-            "resume": outline.resume_step(),
-            "panels": panels.panels_for(request, enrollment, outline),
+            "next_action": next_action.for_enrollment(enrollment, outline),
+            "panels": enrollment_panels,
             "profile": selectors.principle_profile(enrollment),
             "minutes": selectors.active_minutes(enrollment),
             "active_time": {row.module.pk: row for row in selectors.active_time(enrollment)},
-            "completion_problems": selectors.completion_problems(enrollment),
         },
     )
 
 
 def _step_url(enrollment: Enrollment, step: Step, anchor: str = "") -> str:
     return reverse("enrolments:step", args=[enrollment.pk, step.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def resume(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """Where the learner left off: the first open step, a vignette at the question it waits on.
+
+    A link target of its own, so that lists of enrolments (the dashboard) link here without reading each
+    vignette's state; the browser keeps the anchor of the redirect.
+    """
+    enrollment = _own_enrollment(request, enrollment_id)
+    step = selectors.outline(enrollment).resume_step()
+    if step is None:
+        return redirect(enrollment)
+    return redirect(_step_url(enrollment, step, anchor=selectors.open_question(enrollment, step)))
 
 
 @login_required
@@ -88,12 +106,16 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
     if not outline.is_unlocked(step):
         messages.warning(request, _("This module opens when you have completed the previous one."))
         return redirect(enrollment)
-    error = None
+    error = reflection_error = None
     if request.method == "POST":
         try:
             response = _handle_post(request, enrollment, step, outline)
         except EnrolmentError as exc:
-            error = exc.message
+            # A refused reflection is shown by its field, with the text the learner wrote kept in it.
+            if request.POST.get("action") == "reflect":
+                reflection_error = exc.message
+            else:
+                error = exc.message
             response = None
         except (KeyError, ValueError):
             return HttpResponseBadRequest("Malformed request.")
@@ -109,11 +131,19 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
         "previous": previous,
         "next": following,
         "error": error,
+        "reflection_error": reflection_error,
+        "reflection_saved": next(
+            (m.message for m in messages.get_messages(request) if "reflection-saved" in m.extra_tags), ""
+        ),
         "done": step.pk in outline.state_of(step).done,
-        "references_url": reverse("enrolments:references", args=[enrollment.pk]),
+        "references_url": SourcesLink(
+            reverse("enrolments:references", args=[enrollment.pk]), enrollment.course_version_id
+        ),
     }
     context.update(_kind_context(enrollment, step))
-    status = 400 if error else 200
+    if reflection_error:
+        context["reflection_text"] = request.POST.get("text", "")
+    status = 400 if error or reflection_error else 200
     return render(request, f"enrolments/steps/{step.kind}.html", context, status=status)
 
 
@@ -137,9 +167,13 @@ def _handle_post(
             return redirect(_step_url(enrollment, step, anchor="latest"))
         if action == "reflect":
             services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
-            return redirect(_step_url(enrollment, step, anchor="reflection"))
+            # Confirmed by the field (the "inline" tag keeps it out of the page's message area), which
+            # the anchor scrolls to and haltung.js focuses, so a screen reader reads it.
+            messages.success(request, _("Your reflection is saved."), extra_tags="inline reflection-saved")
+            return redirect(_step_url(enrollment, step, anchor="reflection-status"))
     if step.kind == Step.Kind.REFLECTION and action == "reflect":
         services.save_reflection(enrollment, step, text=request.POST.get("text", ""))
+        messages.success(request, _("Your reflection is saved."))
         return redirect(after)
     if step.kind == Step.Kind.CHECK and action == "check":
         formative = step.formative_items()
@@ -249,7 +283,11 @@ def _vignette_context(enrollment: Enrollment, step: Step) -> dict:
 def references(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
     version = enrollment.course_version
-    return render(request, "enrolments/references.html", {"enrollment": enrollment, "version": version})
+    return render(
+        request,
+        "enrolments/references.html",
+        {"enrollment": enrollment, "version": version, "labels": citation_labels(version.pk)},
+    )
 
 
 def _takeaway(enrollment: Enrollment, slug: str) -> dict:

@@ -2,11 +2,16 @@
 (function () {
   "use strict";
 
-  // After a vignette decision the server redirects to #latest: move keyboard and screen-reader focus there.
+  // After a vignette decision the server redirects to #latest, after saving a reflection to its status, and
+  // resuming to the open question or reflection: move keyboard and screen-reader focus there (into a form's
+  // first field), so the new part or the confirmation is read out.
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.location.hash === "#latest") {
-      var latest = document.getElementById("latest");
-      if (latest) { latest.focus(); }
+    var id = window.location.hash.slice(1);
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    if (target.tagName === "FORM") { target = target.querySelector("textarea, select, input:not([type=hidden])"); }
+    if (target && (target.hasAttribute("tabindex") || /^(TEXTAREA|SELECT|INPUT)$/.test(target.tagName))) {
+      target.focus();
     }
   });
 

@@ -261,13 +261,14 @@ def test_course_overview_query_count_is_flat(learner_client, ready_enrollment, d
     """The course overview (enrolment page) runs a fixed number of queries; the version's structure and its
     principle index are read on the first request of a process only."""
     url = reverse("enrolments:enrollment", args=[ready_enrollment.pk])
-    # Cold: the version's modules and steps (2) and its vignette and check content (1) besides the 18 below.
-    with django_assert_num_queries(21):
+    # Cold: the version's modules and steps (2) and its vignette and check content (1) besides the 14 below.
+    with django_assert_num_queries(17):
         assert learner_client.get(url).status_code == 200
-    # Session, user, enrolment (3); outline progress (1); the final-test and certificate panels (7, quizzes and
-    # certificates); principle profile: choices, check answers, principles (3); active minutes (1); completion
-    # problems: required steps done (1); the version's take-aways and references (2). The flagship adds the
-    # active-time table (1): 25 there before issue 21, 19 now (docs/PERFORMANCE.md).
-    with django_assert_num_queries(18):
+    # Session, user, enrolment (3); outline progress (1); the final test's policy, read once for the next action
+    # and both panels: attempts, assessment, accommodation (3); the current certificate (1); principle profile:
+    # choices, check answers, principles (3); active minutes (1); the version's take-aways and references (2).
+    # The flagship adds its active time (2: the table and the policy). 18 before issue 15: the panels read the
+    # attempts twice, the certificate panel the passed attempt again, the unused completion problems the steps.
+    with django_assert_num_queries(14):
         page = learner_client.get(url).content.decode()
     assert "abstinence" in page.lower() or "Abstinenz" in page

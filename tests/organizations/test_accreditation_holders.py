@@ -45,6 +45,8 @@ def post_data(version: CourseVersion, **extra) -> dict:
         "pass_mark": "70",
         "max_attempts": "3",
         "cooldown_hours": "0",
+        "after_last_attempt": "grant",
+        "new_round_days": "30",
         "certificate_validity_months": "",
         "scientific_lead": "Dr. Mira Lehmann",
         "scientific_lead_qualification": "Psychologische Psychotherapeutin",

@@ -42,6 +42,8 @@ def form_data(version, **extra) -> dict:
         "pass_mark": "70",
         "max_attempts": "3",
         "cooldown_hours": "0",
+        "after_last_attempt": "grant",
+        "new_round_days": "30",
         "certificate_validity_months": "",
         "scientific_lead": "",
         "scientific_lead_qualification": "",
@@ -154,3 +156,22 @@ def test_completion_outside_the_window_is_refused(enrollment):
     enrollment.refresh_from_db()
     with pytest.raises(EnrolmentError, match="not possible yet"):
         check_completion_window(enrollment, on=dt.date(2026, 1, 1))
+
+
+def test_the_way_on_after_the_last_attempt_is_set_in_the_back_office(admin_client, org_a, own_version):
+    """Issue 15: the form carries the rule after the last attempt, the waiting days and the contact; audited."""
+    url = reverse("courses:accreditation_create", args=[org_a.slug])
+    assert 'name="after_last_attempt"' in admin_client.get(url).content.decode()
+    data = form_data(
+        own_version,
+        after_last_attempt="new_round",
+        new_round_days="21",
+        contact_name="Kursbüro",
+        contact_email="kurs@example.org",
+    )
+    assert admin_client.post(url, data).status_code == 302
+    accreditation = Accreditation.objects.get(key="ptk-nrw")
+    assert (accreditation.after_last_attempt, accreditation.new_round_days) == ("new_round", 21)
+    assert (accreditation.contact_name, accreditation.contact_email) == ("Kursbüro", "kurs@example.org")
+    event = OrgAuditEvent.objects.get(action="accreditation_created")
+    assert event.after["after_last_attempt"] == "new_round" and event.after["contact_email"] == "kurs@example.org"

@@ -64,6 +64,8 @@ VIEWS = [
     # Final-test accommodations and item analysis.
     ("quizzes:accommodations", [], "get", {"admin"}),
     ("quizzes:accommodation_update", ["enrollment_id"], "post", {"admin"}),
+    ("quizzes:attempts_used", [], "get", {"admin"}),
+    ("quizzes:grant_attempt", ["enrollment_id"], "post", {"admin"}),
     ("quizzes:org_analysis_index", [], "get", {"admin"}),
     ("quizzes:org_analysis", ["assessment_id"], "get", {"admin"}),
     ("quizzes:org_analysis_csv", ["assessment_id"], "get", {"admin"}),

@@ -141,6 +141,10 @@ class Command(BaseCommand):
                 "valid_until": published + timedelta(days=365),
                 "pass_mark": 70,
                 "max_attempts": 3,
+                # The institute grants another attempt on request (decision 0605); its contact address is named.
+                "after_last_attempt": Accreditation.AfterLastAttempt.GRANT,
+                "contact_name": "Kursbüro Demo-Institut",
+                "contact_email": "kursbuero@demo-institut.example",
                 "reporting_channel": "list",
                 "wording": {
                     "de": "Von der Psychotherapeutenkammer Demo anerkannt (Demonstrationsangabe).",
