@@ -19,7 +19,8 @@ class CertificateAdmin(admin.ModelAdmin):
     """Read-only: certificates change only through services (revoke, correct), never by editing."""
 
     list_display = ["code", "participant_name", "course_title", "status", "issued_at"]
-    list_filter = ["status"]
+    # "PDF rendering failed at: not empty" lists the certificates whose PDF is missing after a failure (0612).
+    list_filter = ["status", ("pdf_failed_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "participant_name", "user__email"]
     inlines = [AuditEventInline]
 

@@ -9,7 +9,7 @@ each participant reported to a chamber.
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +22,10 @@ from accounts.models import User
 from courses.models import Accreditation
 from enrolments.models import Enrollment
 from organizations.models import Organization
+
+# A PDF still missing this long after it was asked for is late (a lost task, a worker that was down): the
+# learner may ask for it again. Rendering takes about a second; a busy queue a few minutes at most.
+PDF_OVERDUE = timedelta(minutes=10)
 
 
 class Signature(models.Model):
@@ -128,6 +132,10 @@ class Certificate(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/%m/", blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
     pdf_rendered_by = models.CharField(_("rendered by worker"), max_length=200, blank=True)
+    # When the PDF was last asked for again after a failure or a long wait (the first request is the issue).
+    pdf_requested_at = models.DateTimeField(_("PDF requested again at"), null=True, blank=True)
+    # When rendering last failed for good; cleared by a new request. The learner sees it and can retry.
+    pdf_failed_at = models.DateTimeField(_("PDF rendering failed at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     expiry_reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
     # The signed Open Badges 3.0 credential, made once like the PDF.
@@ -176,6 +184,19 @@ class Certificate(models.Model):
     @property
     def credential_id(self) -> str:
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.verification_url)}"
+
+    def pdf_state(self, now: datetime | None = None) -> str:
+        """Where the PDF is: ready, pending, delayed (pending for long), failed, or unavailable (erased)."""
+        if self.pdf:
+            return "ready"
+        if self.pseudonymised_at is not None:
+            return "unavailable"
+        if self.pdf_failed_at is not None:
+            return "failed"
+        asked = self.pdf_requested_at or self.issued_at
+        if asked + PDF_OVERDUE <= (now or timezone.now()):
+            return "delayed"
+        return "pending"
 
     def public_status(self, now: datetime | None = None) -> str:
         """valid, revoked, superseded or expired: what a verifier is told."""

@@ -7,32 +7,38 @@ from celery.utils.log import get_task_logger
 from django.conf import settings
 from django.utils import timezone
 
-from config.tasks import enqueue_on_commit
+from config.tasks import AfterResponseTask, enqueue_on_commit
 
 logger = get_task_logger(__name__)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OSError,),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-    acks_late=True,
-)
-def render_certificate_pdf_task(self: Task, certificate_id: int) -> str:
+@shared_task(bind=True, base=AfterResponseTask, max_retries=5, soft_time_limit=60, time_limit=90, acks_late=True)
+def render_certificate_pdf_task(self: AfterResponseTask, certificate_id: int) -> str:
+    """Render and store the PDF once. A failure that stays is recorded for the learner, who can retry.
+
+    In the embedded mode it runs once the claim's response is out (``AfterResponseTask``, decision 0610).
+    """
     from .models import Certificate
     from .pdf import render_certificate
-    from .services import store_pdf
+    from .services import record_pdf_failure, store_pdf
 
     certificate = Certificate.objects.select_related("signature").get(pk=certificate_id)
     if certificate.pdf or certificate.pseudonymised_at:
         return "exists"
-    content = render_certificate(certificate)
     worker = "" if self.request.is_eager else (self.request.hostname or "worker")
-    if store_pdf(certificate_id, content=content, worker=worker):
+    try:
+        stored = store_pdf(certificate_id, content=render_certificate(certificate), worker=worker)
+    except OSError as error:
+        # Storage or fonts away for a moment: a worker tries again after 2, 4, 8 … s. The embedded mode has no
+        # broker to hold a delayed retry; there the failure is recorded at once and the learner retries.
+        if not self.request.is_eager and self.request.retries < (self.max_retries or 0):
+            raise self.retry(exc=error, countdown=min(2 ** (self.request.retries + 1), 300)) from error
+        record_pdf_failure(certificate_id, error=error)
+        raise
+    except Exception as error:
+        record_pdf_failure(certificate_id, error=error)
+        raise
+    if stored:
         enqueue_on_commit(email_certificate_task, certificate_id)
         return "rendered"
     return "exists"

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,11 @@ class Period:
     start: date
     end: date  # exclusive
     entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day, as printed: ``end`` is the first day of the next period."""
+        return self.end if self.end == date.max else self.end - timedelta(days=1)
 
     @property
     def total(self) -> Decimal:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("learn/<int:enrollment_id>/certificate/", views.claim, name="claim"),
     path("certificates/<str:code>/", views.detail, name="detail"),
     path("certificates/<str:code>/pdf/", views.download, name="download"),
+    path("certificates/<str:code>/pdf/status.json", views.pdf_status, name="pdf_status"),
+    path("certificates/<str:code>/pdf/retry/", views.pdf_retry, name="pdf_retry"),
     path("certificates/<str:code>/credential.json", views.credential_download, name="credential"),
     path("certificates/<str:code>/wallet/", views.wallet.offer, name="wallet_offer"),
     # OpenID4VCI, pre-authorized code flow (docs/decisions/0113): metadata, token and credential endpoints.

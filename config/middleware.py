@@ -9,11 +9,13 @@ hold search terms such as an e-mail address.
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 
 from django.http import HttpRequest, HttpResponse
 
 from .logs import new_request_id, request_id_var, user_id_var
 from .metrics import observe_request
+from .tasks import after_response_var, run_after_response
 
 logger = logging.getLogger("haltung.request")
 
@@ -85,3 +87,28 @@ class RequestUserMiddleware:
         if user is not None and user.is_authenticated:
             user_id_var.set(user.pk)
         return self.get_response(request)
+
+
+class AfterResponseMiddleware:
+    """Tasks built on ``AfterResponseTask`` that a request queues in the embedded mode run after its response.
+
+    The server calls the response's closers once the last byte is written (wsgiref, gunicorn and the test
+    client alike), so the learner has the page while the same process renders the PDF. With a broker nothing
+    is deferred: the task is only queued. The middleware sits inside RequestLogMiddleware, whose logged
+    duration therefore never includes a deferred task.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        waiting: list = []
+        token = after_response_var.set(waiting)
+        try:
+            response = self.get_response(request)
+        finally:
+            after_response_var.reset(token)
+        if waiting:
+            # Django's hook for work at close: its handler closes the request this way, FileResponse its file.
+            response._resource_closers.append(partial(run_after_response, waiting))  # type: ignore[attr-defined]
+        return response

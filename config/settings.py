@@ -137,8 +137,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "haltung.sqlite3"),
-            # WAL and a busy timeout let the dev server and an eager task share the file.
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # WAL and a busy timeout let the dev server and an eager task share the file. IMMEDIATE takes the
+            # write lock when a transaction begins, so a transaction that read first waits for a concurrent
+            # writer (the render after a response, docs/decisions/0610) instead of failing at once with
+            # "database is locked" when it comes to write.
+            "OPTIONS": {
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -462,6 +469,7 @@ CELERY_BEAT_SCHEDULE = {
 INSTALLED_APPS += ["legal"]
 # The request log runs first so its timing covers the whole stack; the user id joins after authentication.
 MIDDLEWARE.insert(0, "config.middleware.RequestLogMiddleware")
+MIDDLEWARE.insert(1, "config.middleware.AfterResponseMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "config.middleware.RequestUserMiddleware",

@@ -3,6 +3,8 @@ import os
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -12,7 +14,19 @@ from .metrics import metrics
 # The admin has no log-in form of its own: it uses the throttled one with the second factor.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and feed readers ask for /favicon.ico whatever a page links: send them to the static file.
+
+    The static URL is looked up per request, not at import: with the manifest storage it needs collectstatic's
+    manifest, which does not exist yet while collectstatic itself loads the URLs for its checks.
+    """
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
     path("legal/", include("legal.urls")),

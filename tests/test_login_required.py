@@ -27,6 +27,7 @@ PUBLIC = [
 PRIVATE = [
     ("certificates:dashboard", []),
     ("certificates:transcript", []),
+    ("certificates:pdf_status", ["HX-UNKNOWN"]),
     ("accounts:profile", []),
     ("organizations:index", []),
     ("accounts:data_export", []),
@@ -45,6 +46,10 @@ def test_public_pages_answer_signed_out(client, name, args):
 def test_the_course_page_answers_signed_out(client, version):
     assert client.get(reverse("courses:course", args=[version.course.slug])).status_code == 200
     assert client.get(reverse("courses:course_info", args=[version.course.slug])).status_code == 200
+
+
+def test_the_favicon_answers_signed_out(client):
+    assert client.get("/favicon.ico").status_code == 301
 
 
 def test_the_language_switch_works_signed_out(client):

@@ -14,6 +14,13 @@ from .jsonld import OB_V3, VC_V2
 from .keys import issuer_id
 from .status import status_entry
 
+# What the achievement asks for, in the certificate's language; the abbreviation LEK is spelled out, since a
+# reader of the credential (a wallet, another country's chamber) may not know it.
+CRITERIA = {
+    "de": "Lernerfolgskontrolle (LEK) mit mindestens {} % bestanden",
+    "en": "Learning-success check (LEK, German: Lernerfolgskontrolle) passed with at least {} %",
+}
+
 
 def _instant(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -59,7 +66,7 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
         "name": certificate.course_title,
         "description": certificate.course_format,
         "version": str(certificate.course_version),
-        "criteria": {"narrative": f"LEK ≥ {certificate.pass_mark} %"},
+        "criteria": {"narrative": CRITERIA.get(certificate.language, CRITERIA["en"]).format(certificate.pass_mark)},
     }
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],

@@ -1,6 +1,7 @@
 """Issue a certificate once per enrolment, freezing every printed fact, and store what the tasks produce."""
 
 import hashlib
+import logging
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -27,6 +28,8 @@ from quizzes.models import Attempt
 from .. import codes, designs
 from ..models import AuditEvent, Certificate, Signature
 from .errors import CertificateError
+
+logger = logging.getLogger(__name__)
 
 COURSE_FORMAT = {
     "de": "E-Learning / Selbststudium mit Lernerfolgskontrolle",
@@ -91,11 +94,50 @@ def issue(enrollment: Enrollment, *, by: Any) -> Certificate:
 
 
 def queue_render(certificate: Certificate) -> None:
-    """Render the PDF and sign the credential after commit, in tasks that take the id only."""
+    """Sign the credential and render the PDF after commit, in tasks that take the id only.
+
+    The credential comes first and never waits for the PDF: in the embedded mode it is signed at commit
+    (milliseconds), while the render runs after the response (decision 0610).
+    """
     from ..tasks import render_certificate_pdf_task, sign_credential_task
 
-    enqueue_on_commit(render_certificate_pdf_task, certificate.pk)
     enqueue_on_commit(sign_credential_task, certificate.pk)
+    enqueue_on_commit(render_certificate_pdf_task, certificate.pk)
+
+
+@transaction.atomic(durable=True)
+def retry_pdf(certificate: Certificate, *, by: Any) -> bool:
+    """Ask for the PDF again after a failed render or a long wait; False, with nothing queued, in any other state.
+
+    The row lock makes a double click queue one render; the render task itself stores a PDF only once.
+    """
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.pdf_state() not in {"failed", "delayed"}:
+        return False
+    certificate.pdf_failed_at = None
+    certificate.pdf_requested_at = timezone.now()
+    certificate.save(update_fields=["pdf_failed_at", "pdf_requested_at"])
+    logger.info(
+        "PDF of certificate %s asked for again",
+        certificate.code,
+        extra={"event": "certificate_pdf_retry", "certificate_id": certificate.pk, "actor_id": getattr(by, "pk", None)},
+    )
+    from ..tasks import render_certificate_pdf_task
+
+    enqueue_on_commit(render_certificate_pdf_task, certificate.pk)
+    return True
+
+
+def record_pdf_failure(certificate_id: int, *, error: BaseException) -> None:
+    """Mark the render as failed (the learner sees it and can retry) and alert staff with an error log line."""
+    Certificate.objects.filter(pk=certificate_id, pdf="").update(pdf_failed_at=timezone.now())
+    logger.error(
+        "The PDF of certificate %s could not be rendered: %s: %s",
+        certificate_id,
+        type(error).__name__,
+        error,
+        extra={"event": "certificate_pdf_failed", "certificate_id": certificate_id},
+    )
 
 
 def frozen_copy(field_file: Any, folder: str) -> str:
@@ -203,7 +245,8 @@ def store_pdf(certificate_id: int, *, content: bytes, worker: str) -> bool:
         certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
         certificate.pdf_rendered_at = timezone.now()
         certificate.pdf_rendered_by = worker
-        certificate.save(update_fields=["pdf", "pdf_rendered_at", "pdf_rendered_by"])
+        certificate.pdf_failed_at = None
+        certificate.save(update_fields=["pdf", "pdf_rendered_at", "pdf_rendered_by", "pdf_failed_at"])
     return True
 
 

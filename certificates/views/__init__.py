@@ -1,7 +1,7 @@
 """Views of the certificates app, split by audience: learner, public verification, organization admins."""
 
 from . import wallet
-from .learner import claim, credential_download, dashboard, detail, download
+from .learner import claim, credential_download, dashboard, detail, download, pdf_retry, pdf_status
 from .organization import (
     certificate_list,
     certificate_manage,
@@ -26,6 +26,8 @@ __all__ = [
     "issuer",
     "issuer_key",
     "participant_export",
+    "pdf_retry",
+    "pdf_status",
     "report_detail",
     "report_push",
     "report_retract",

@@ -1,12 +1,13 @@
-"""The learner's pages: dashboard, claiming a certificate, viewing and downloading it."""
+"""The learner's pages: dashboard, claiming a certificate, viewing it with its PDF's state, downloading it."""
 
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
@@ -73,14 +74,40 @@ def _own(request: HttpRequest, code: str) -> Certificate:
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "certificates/detail.html", certificate_context(_own(request, code)))
+    """The certificate at once, with the PDF's state; a script asks for the state until the PDF is there."""
+    certificate = _own(request, code)
+    return render(
+        request, "certificates/detail.html", {**certificate_context(certificate), "pdf_state": certificate.pdf_state()}
+    )
+
+
+@login_required
+def pdf_status(request: HttpRequest, code: str) -> JsonResponse:
+    """The PDF's state as JSON for the certificate page's script: the owner's certificates only, else 404."""
+    certificate = get_object_or_404(
+        Certificate.objects.only("code", "pdf", "pdf_failed_at", "pdf_requested_at", "issued_at", "pseudonymised_at"),
+        code=code,
+        user=request.user,
+    )
+    return JsonResponse({"state": certificate.pdf_state()}, headers={"Cache-Control": "no-store"})
+
+
+@login_required
+@require_POST
+def pdf_retry(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask for the PDF again after a failure or a long wait; in any other state nothing happens (a double click)."""
+    certificate = _own(request, code)
+    if services.retry_pdf(certificate, by=request.user):
+        messages.info(request, _("The PDF is being prepared again."))
+    return redirect("certificates:detail", code=certificate.code)
 
 
 @login_required
 def download(request: HttpRequest, code: str) -> HttpResponseBase:
     certificate = _own(request, code)
     if not certificate.pdf:
-        return render(request, "certificates/pending.html", {"certificate": certificate}, status=202)
+        context = {"certificate": certificate, "pdf_state": certificate.pdf_state()}
+        return render(request, "certificates/pending.html", context, status=202)
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,

@@ -178,3 +178,19 @@ def test_independent_canonicalization_of_indistinguishable_blank_nodes():
         nquads, {"algorithm": "URDNA2015", "inputFormat": "application/n-quads", "format": "application/n-quads"}
     )
     assert independent.canonicalize(quads) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "Lernerfolgskontrolle (LEK) mit mindestens 70 % bestanden"),
+        ("en", "Learning-success check (LEK, German: Lernerfolgskontrolle) passed with at least 70 %"),
+    ],
+)
+def test_criteria_spell_out_the_learning_success_check(certificate, language, expected):
+    """The achievement's criteria expand the abbreviation LEK, in the certificate's language."""
+    from certificates.credentials.openbadges import build_credential
+
+    certificate.language = language
+    criteria = build_credential(certificate)["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert criteria == expected

@@ -28,6 +28,18 @@ def test_periods_are_five_years_from_the_start():
     assert result[0].by_body == [("PTK", Decimal(8)), ("ÄK", Decimal(2))]
 
 
+def test_period_shows_its_last_day_not_the_exclusive_end(learner_client, learner):
+    """A period from 1 January 2026 runs to 31 December 2030; its exclusive end (1 January 2031) is not shown."""
+    services.add_external_credit(learner, title="Balint group", completed_on=date(2026, 2, 1), points=Decimal("4"))
+    german = learner_client.get(reverse("certificates:transcript")).content.decode()
+    assert "Zeitraum 01.01.2026 bis 31.12.2030" in german
+    assert "01.01.2031" not in german
+    learner.language = "en"
+    learner.save(update_fields=["language"])
+    english = learner_client.get(reverse("certificates:transcript")).content.decode()
+    assert "Period 01/01/2026 to 12/31/2030" in english
+
+
 def test_add_external_entry_with_evidence(learner_client, learner):
     """A learner adds an external entry with an evidence file; only they can download it."""
     response = learner_client.post(

@@ -40,12 +40,13 @@ def test_worker_renders_the_certificate(celery_worker, version, learner, tmp_pat
     response = client.post(reverse("certificates:claim", args=[enrollment.pk]))
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert response.url == reverse("certificates:detail", args=[certificate.code])
+    # The page is there at once, whatever the worker has done so far; its script asks the status endpoint.
+    page = client.get(response.url).content.decode()
+    assert 'data-pdf-state="pending"' in page or 'data-pdf-state="ready"' in page
+    status = reverse("certificates:pdf_status", args=[certificate.code])
+    wait_for(lambda: client.get(status).json()["state"] == "ready", what="the status endpoint to say ready")
 
-    def rendered() -> bool:
-        certificate.refresh_from_db()
-        return bool(certificate.pdf)
-
-    wait_for(rendered, what="the worker to store the PDF")
+    certificate.refresh_from_db()
     assert certificate.pdf_rendered_by.startswith(celery_worker), certificate.pdf_rendered_by
 
     download = client.get(reverse("certificates:download", args=[certificate.code]))
