@@ -41,6 +41,14 @@ def certificate_action(certificate: Certificate) -> NextAction:
             reverse("certificates:download", args=[certificate.code]),
             _("Download the certificate (PDF)"),
         )
+    if certificate.pdf_state() == "failed":
+        return NextAction(
+            "certificate",
+            _("Your certificate's PDF could not be made"),
+            _("Your certificate is valid; open it to try making the PDF again."),
+            detail,
+            _("Open the certificate"),
+        )
     return NextAction(
         "certificate",
         _("Your certificate is being prepared"),

@@ -197,6 +197,19 @@ def test_state_certificate_without_pdf_says_it_is_being_prepared(certificate):
     Certificate.objects.filter(pk=certificate.pk).update(pdf="")
     found = action(certificate.enrollment)
     assert (found.key, found.url) == ("certificate", reverse("certificates:detail", args=[certificate.code]))
+    assert found.title == "Your certificate is being prepared"
+
+
+def test_state_certificate_whose_pdf_failed_says_so(certificate):
+    """A failed render is not "being prepared": the box says so and leads to the page with the retry."""
+    from django.utils import timezone
+
+    from certificates.models import Certificate
+
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="", pdf_failed_at=timezone.now())
+    found = action(certificate.enrollment)
+    assert found.title == "Your certificate's PDF could not be made"
+    assert found.url == reverse("certificates:detail", args=[certificate.code])
 
 
 def use_all_attempts(enrollment, *, max_attempts: int = 2, **policy) -> None:
