@@ -108,6 +108,13 @@ class Scanner:
         # Evaluated through the DevTools protocol: the page's CSP rightly refuses an injected <script> tag.
         if not self.page.evaluate("typeof axe !== 'undefined'"):
             self.page.evaluate(axe_source())
+        # A button that just changed state may be mid-transition (Bootstrap fades colours over 0.15 s): measure
+        # contrast and boxes as the person sees them once it settles.
+        self.page.evaluate(
+            """() => Promise.all(document.getAnimations()
+                .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+                .map(a => a.finished.catch(() => null)))"""
+        )
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
             WCAG_TAGS,

@@ -37,13 +37,7 @@ SHOWN = 25
 # Pages outside the final test that failed the check when it was added (issue 15), by path, with the cause
 # found. Their findings are reported as warnings (in pytest's summary) instead of failing; each is to be fixed
 # and then removed here. Not a place for new pages.
-KNOWN_FAULTS = {
-    r"^/dashboard/$": "visually hidden text in .table-responsive tables escapes the static wrapper",
-    r"^/org/[^/]+/members/$": "visually hidden text in .table-responsive tables escapes the static wrapper",
-    r"^/org/[^/]+/reports/\d+/$": "visually hidden text in .table-responsive tables escapes the static wrapper",
-    r"^/transcript/$": "the period table (certificates/_transcript_tables.html) has no .table-responsive wrapper",
-    r"^/certificates/[^/]+/$": "the certificate design's table is wider than a phone inside .certificate-sheet",
-}
+KNOWN_FAULTS: dict[str, str] = {}
 
 
 class KnownLayoutFault(UserWarning):
