@@ -82,7 +82,8 @@ def final_test_section(cohort: Cohort, stats: CohortStats) -> DashboardSection |
 
 def register() -> None:
     """Called from ``QuizzesConfig.ready``; idempotent."""
-    from django.utils.translation import gettext_lazy as _lazy
+    # Spelled out: makemessages extracts gettext_lazy(...), not an alias of it.
+    from django.utils.translation import gettext_lazy
 
     from enrolments.dashboard import register_section
     from organizations.backoffice import Section
@@ -90,6 +91,10 @@ def register() -> None:
     from organizations.permissions import can_manage
 
     register_section(final_test_section)
-    register_nav(Section("accommodations", _lazy("Accommodations"), "quizzes:accommodations", can_manage, order=60))
-    register_nav(Section("attempts", _lazy("Attempts used up"), "quizzes:attempts_used", can_manage, order=62))
-    register_nav(Section("item-analysis", _lazy("Item analysis"), "quizzes:org_analysis_index", can_manage, order=65))
+    register_nav(
+        Section("accommodations", gettext_lazy("Accommodations"), "quizzes:accommodations", can_manage, order=60)
+    )
+    register_nav(Section("attempts", gettext_lazy("Attempts used up"), "quizzes:attempts_used", can_manage, order=62))
+    register_nav(
+        Section("item-analysis", gettext_lazy("Item analysis"), "quizzes:org_analysis_index", can_manage, order=65)
+    )

@@ -63,7 +63,8 @@ def test_reflection_log_is_rendered_by_the_task_not_the_request(
         response = client.get(url)
     assert response.status_code == 202
     assert "being prepared" in response.content.decode()
-    assert [(callback.func.__self__.name, callback.args) for callback in callbacks] == [
+    # enqueue_on_commit registers partial(_send, task, args, kwargs): the task and its arguments.
+    assert [(callback.args[0].name, callback.args[1]) for callback in callbacks] == [
         ("enrolments.tasks.render_reflection_log_task", (enrollment.pk, "en"))
     ]
     for callback in callbacks:

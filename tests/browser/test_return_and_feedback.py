@@ -91,7 +91,12 @@ def test_vignette_reflection_resume_and_cited_feedback(page, version, learner):
     assert status.get_attribute("role") == "status"
     assert "Ihre Reflexion ist gespeichert." in status.inner_text()
     assert page.evaluate("document.activeElement.id") == "reflection-status"
-    box, button = status.bounding_box(), page.locator("#reflection button[type=submit]").bounding_box()
+    # Both boxes in one evaluation: the page may still be scrolling smoothly to the anchor.
+    box, button = page.evaluate(
+        """() => [document.getElementById('reflection-status'),
+                  document.querySelector('#reflection button[type=submit]')]
+                 .map(e => { const r = e.getBoundingClientRect(); return {y: r.top, height: r.height}; })"""
+    )
     assert button["y"] - 10 < box["y"] < button["y"] + button["height"] + 30, "the confirmation sits by the button"
     both_widths(page, "vignette-reflection-saved")
 

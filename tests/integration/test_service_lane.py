@@ -14,6 +14,7 @@ from config.metrics import HEARTBEAT_KEY, TASK_COUNTER_PREFIX
 from enrolments.models import Enrollment
 from quizzes.models import Attempt
 from tests.conftest import answer_all, complete_all_steps
+from tests.integration.conftest import require_services
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -69,10 +70,12 @@ def test_worker_renders_the_certificate(celery_worker, version, learner, tmp_pat
 
 
 @pytest.fixture
-def shared_cache(celery_worker, monkeypatch, settings):
+def shared_cache(monkeypatch, settings):
     """The test and the worker share one Redis cache, as web and worker processes do in production.
 
-    Asks for the worker first: without the services it skips (or, where they are required, fails) there."""
+    Set before the worker starts (it reads REDIS_URL from its environment); without the services the lane
+    skips here (or, where they are required, fails)."""
+    require_services()
     monkeypatch.setenv("REDIS_URL", os.environ.get("CELERY_BROKER_URL", ""))
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
@@ -85,7 +88,7 @@ def shared_cache(celery_worker, monkeypatch, settings):
     cache.delete_many(keys)
 
 
-def test_health_reports_every_service_and_the_workers_heartbeat(client, celery_worker, shared_cache, settings):
+def test_health_reports_every_service_and_the_workers_heartbeat(client, shared_cache, celery_worker, settings):
     """/healthz: PostgreSQL, Redis, cache and storage answer; beat is down until a worker ran its heartbeat,
     then up; the worker's task counts reach /metrics through the shared cache."""
     response = client.get(reverse("healthz"))

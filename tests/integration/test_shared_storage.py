@@ -152,7 +152,12 @@ def test_certificate_issued_on_one_server_downloads_from_the_other(s3, version, 
         assert status == 302, log_a.read_text()
         certificate = Certificate.objects.get(enrollment=enrollment)
         assert headers["Location"] == f"/certificates/{certificate.code}/"
-        assert certificate.pdf.name.startswith("certificates/")
+        # The render runs once the claim's response has gone out (decision 0610): wait for it, bounded.
+        deadline = time.monotonic() + 60
+        while not certificate.pdf and time.monotonic() < deadline:
+            time.sleep(0.2)
+            certificate.refresh_from_db()
+        assert certificate.pdf.name.startswith("certificates/"), log_a.read_text()
         stored = bucket.get_object(Bucket=BUCKET, Key=certificate.pdf.name)["Body"].read()
         assert stored.startswith(b"%PDF")
 
