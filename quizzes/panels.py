@@ -13,13 +13,20 @@ from .models import Accommodation, Assessment, Attempt
 def final_test_panel(request: HttpRequest, enrollment: Enrollment, outline: object) -> Panel:
     attempts = list(enrollment.attempts.order_by("number"))
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
-    if open_attempt is not None and services.submit_if_overdue(open_attempt):
+    submitted_now = open_attempt is not None and services.submit_if_overdue(open_attempt)
+    if submitted_now:
         open_attempt = None
     passed = next((a for a in attempts if a.passed), None)
     blocked = ""
     if open_attempt is None and passed is None:
         try:
-            services.check_can_start(enrollment)
+            # The attempts just read and the outline's progress, unless an attempt was submitted in between
+            # (decision 0412: one read per page).
+            services.check_can_start(
+                enrollment,
+                attempts=None if submitted_now else attempts,
+                progress=getattr(outline, "progress", None),
+            )
         except QuizError as error:
             blocked = error.message
     accreditation = enrollment.accreditation

@@ -27,7 +27,7 @@ from courses import opaque
 from courses.i18n import localized
 from courses.scoring import score_item
 from enrolments.models import Enrollment
-from enrolments.selectors import active_time_missing, required_steps_done
+from enrolments.selectors import Progress, active_time_missing, required_steps_done
 from organizations.permissions import can_manage
 
 from . import blueprint, selectors
@@ -164,16 +164,25 @@ def _when(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def check_can_start(enrollment: Enrollment, *, now: datetime | None = None) -> None:
-    """Raise :class:`QuizError` when the policy refuses a new attempt now."""
+def check_can_start(
+    enrollment: Enrollment,
+    *,
+    now: datetime | None = None,
+    attempts: list[Attempt] | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Raise :class:`QuizError` when the policy refuses a new attempt now.
+
+    A page that has read the enrolment's attempts (in order of their number) and its progress already passes
+    them in; starting an attempt reads them here, under its lock."""
     now = now or timezone.now()
     accreditation = enrollment.accreditation
-    attempts = list(enrollment.attempts.order_by("number"))
+    attempts = list(enrollment.attempts.order_by("number")) if attempts is None else attempts
     if any(a.passed for a in attempts):
         raise QuizError(_("You have passed this test already."), code="already_passed", status=403)
-    if not required_steps_done(enrollment):
+    if not required_steps_done(enrollment, progress):
         raise QuizError(_("Complete all required steps before the final test."), code="steps_open", status=403)
-    missing = active_time_missing(enrollment)
+    missing = active_time_missing(enrollment, progress)
     if missing:
         modules = "; ".join(
             ngettext("%(module)s: %(minutes)d more minute", "%(module)s: %(minutes)d more minutes", row.missing_minutes)
