@@ -24,3 +24,16 @@ def test_shared_fragments_follow_language_and_sign_in(learner):
     # Per request, never shared: the CSRF token and the page to return to after switching the language.
     other = signed_in.get(reverse("courses:principles")).content.decode()
     assert f'name="next" type="hidden" value="{reverse("courses:principles")}"' in other
+
+
+@pytest.mark.django_db
+def test_catalogue_cards_are_shared_per_version_slug_and_language(version):
+    """A card is version content: cached per version, course slug and language; a renamed slug shows at once."""
+    client = Client()
+    for _ in range(2):
+        assert "Mini course" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Minikurs" in client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    course = version.course
+    course.slug = "renamed-course"
+    course.save(update_fields=["slug"])
+    assert reverse("courses:course", args=["renamed-course"]) in client.get("/").content.decode()
