@@ -135,6 +135,13 @@ def main() -> None:
         },
     }
     duration = args.duration or (6 if args.small else 15)
+
+    def checkpoint() -> None:
+        # Written after each part, so that a later part failing does not lose the figures taken so far
+        # (``--report-only`` then writes the tables from them).
+        results["total_seconds"] = round(time.perf_counter() - started, 1)
+        env.RESULTS.write_text(json.dumps(results, indent=2, default=str))
+
     web = celery = None
     try:
         web = server.start_gunicorn(workers)
@@ -144,12 +151,14 @@ def main() -> None:
         if "web" not in skip:
             step(f"steady load, {duration} s per endpoint")
             results["web"] = scenarios.steady(manifest, duration=duration, paced_share=0.25)
+            checkpoint()
         if "sync" not in skip:
             step("synchronized start and submit")
             results["synchronized"] = scenarios.synchronized(manifest)
             for key in ("start", "submit"):
                 r = results["synchronized"][key]
                 print(f"  {r['label']}: p99 {r['p99_ms']:.0f} ms, errors {r['errors']}")
+            checkpoint()
         web.stop()
         results["figures"] = {}
         if "figures" not in skip:
@@ -159,6 +168,7 @@ def main() -> None:
             results["figures"]["celery"] = figures.celery_certificates(manifest)
             step("item analysis of the largest assessment")
             results["figures"]["item_analysis_at_scale"] = figures.item_analysis_at_scale()
+            checkpoint()
         celery.stop()
         if "scripts" not in skip:
             step("item analysis, 100,000 responses (bench/quizzes_item_analysis.py)")

@@ -37,6 +37,8 @@ def sample_certificate():
     code = codes.new_code()
     now = timezone.now()
     return Certificate(
+        # Never saved; the credential's status entry places the certificate's bit by its id.
+        pk=1,
         code=code,
         participant_name="Dr. Alexandra Beispiel-Musterfrau",
         participant_efn="802761234567896",

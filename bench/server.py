@@ -82,13 +82,13 @@ def wait_healthy(process: Process, timeout: float = 60) -> None:
         if process.popen.poll() is not None:
             raise SystemExit(f"{process.name} exited; see {process.log}")
         try:
-            with urllib.request.urlopen(f"{BASE_URL}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{BASE_URL}/healthz?scope=web", timeout=2) as response:  # noqa: S310
                 if response.status == 200 and process.popen.poll() is None:
                     return
         except OSError:
             pass
         time.sleep(0.5)
-    raise SystemExit(f"{process.name} did not answer /healthz within {timeout:.0f} s; see {process.log}")
+    raise SystemExit(f"{process.name} did not answer /healthz?scope=web within {timeout:.0f} s; see {process.log}")
 
 
 def wait_celery(timeout: float = 60) -> None:

@@ -63,6 +63,17 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
     def for_accreditation(self, accreditation: Accreditation) -> "CertificateQuerySet":
         return self.filter(accreditation=accreditation)
 
+    def with_published_list(self) -> "CertificateQuerySet":
+        """Each certificate with ``published_list``: the encoded revocation list its bit is published in (None
+        while none is), read in the same query (decision 0414). Integer division, as in ``status.position``."""
+        from .credentials.status import LIST_SIZE
+
+        number = models.ExpressionWrapper(
+            models.OuterRef("pk") / LIST_SIZE + 1, output_field=models.PositiveIntegerField()
+        )
+        published = StatusList.objects.filter(number=number).values("encoded_list")[:1]
+        return self.annotate(published_list=models.Subquery(published, output_field=models.TextField()))
+
     def expiring_between(self, start: object, end: object) -> "CertificateQuerySet":
         return self.filter(status=Certificate.Status.VALID, expires_at__gte=start, expires_at__lt=end)
 

@@ -157,6 +157,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process: the parts of base.html that depend only on the language and whether someone is signed in
+# (navigation links, footer), rendered once and kept until the process ends (decision 0415).
+FRAGMENT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "haltung-fragments"}
+CACHES["fragments"] = FRAGMENT_CACHE
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
@@ -217,6 +221,9 @@ MFA_TOTP_ISSUER = "Haltung"
 # A code of the previous or next 30-second period is accepted too (clocks drift); each code works once.
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
+# Sessions are read from the cache and written through to the database: a signed-in request then loads its
+# session without a query (about 0.5 ms of the web process's CPU less, measured in decision 0413).
+SESSION_ENGINE = env("DJANGO_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 # Sessions end after this long without a request, and after SESSION_COOKIE_AGE in any case.
 HALTUNG_SESSION_IDLE_MINUTES = int(env("HALTUNG_SESSION_IDLE_MINUTES", "60"))
 SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE", str(12 * 60 * 60)))

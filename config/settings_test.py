@@ -15,7 +15,7 @@ MEDIA_ROOT = Path(os.environ.get("HALTUNG_MEDIA_ROOT") or tempfile.mkdtemp(prefi
 # Tests run tasks in-process; the service lane switches this off around a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "fragments": FRAGMENT_CACHE}  # noqa: F405
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # Filled-in legal texts, as an operator sets them (the samples under legal/samples/ have placeholders).
 HALTUNG_LEGAL_DIR = BASE_DIR / "tests" / "fixtures" / "legal"  # noqa: F405

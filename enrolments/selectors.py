@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from courses import versioncache, vignettes
-from courses.models import Module, Principle, Step
+from courses.models import CourseVersion, Module, Principle, Step
 from courses.scoring import score_item
 
 from .models import Enrollment, Reflection, StepProgress, VignetteChoice
@@ -34,10 +34,36 @@ class ModuleState:
         return sum(1 for s in self.required if s.pk in self.done)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """One read of a learner's step progress (decision 0412): the steps done, active seconds and check answers
+    per step. A page that needs several of these reads it once and hands it on; it is not kept after the request."""
+
+    done: frozenset[int]
+    seconds: dict[int, int]
+    answers: dict[int, dict[str, Any]]
+
+
+def read_progress(enrollment: Enrollment) -> Progress:
+    """One query: every progress row of the enrolment, only the columns the learner's pages use."""
+    done, seconds, answers = set(), {}, {}
+    rows = StepProgress.objects.filter(enrollment=enrollment).values_list(
+        "step_id", "completed_at", "active_seconds", "answers"
+    )
+    for step_id, completed_at, active_seconds, given in rows:
+        if completed_at is not None:
+            done.add(step_id)
+        seconds[step_id] = active_seconds
+        if given:
+            answers[step_id] = given
+    return Progress(done=frozenset(done), seconds=seconds, answers=answers)
+
+
 @dataclass
 class Outline:
     enrollment: Enrollment
     modules: list[ModuleState]
+    progress: Progress | None = None
 
     @property
     def steps(self) -> list[Step]:
@@ -127,12 +153,48 @@ def version_structure(version_id: int) -> tuple[tuple[Module, ...], tuple[Step, 
     return modules, steps
 
 
-def outline(enrollment: Enrollment) -> Outline:
-    """One query for the learner's progress; the version's modules and steps come from ``version_structure``."""
+@versioncache.per_version(maxsize=16)
+def version_steps(version_id: int) -> dict[int, Step]:
+    """Every step of the version with its content and its module (with the module's formative items), by id:
+    one query, once per process and version (decision 0412). Shared between requests: read only."""
+    return {step.pk: step for step in Step.objects.filter(module__version=version_id).select_related("module")}
+
+
+@versioncache.per_version()
+def version_materials(version_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The version's take-aways and references (package JSON, never edited under a version): one query, once
+    per process and version. Shared between requests: read only."""
+    row = CourseVersion.objects.filter(pk=version_id).values_list("takeaways", "references").first()
+    return (row[0], row[1]) if row else ([], [])
+
+
+def attach_materials(version: CourseVersion) -> None:
+    """Give a version loaded with its package JSON deferred its take-aways and references from the cache, so the
+    page reads neither from the database."""
+    deferred = version.get_deferred_fields()
+    if {"takeaways", "references"} & deferred:
+        takeaways, references = version_materials(version.pk)
+        if "takeaways" in deferred:
+            version.takeaways = takeaways
+        if "references" in deferred:
+            version.references = references
+
+
+def outline(enrollment: Enrollment, *, full: bool = False) -> Outline:
+    """One query for the learner's progress; the version's modules and steps come from ``version_structure``.
+
+    With ``full`` the outline carries the whole ``Progress`` (active seconds and check answers too), for pages
+    that also show active time, the principle profile or what is still open; otherwise only the steps done."""
     modules, steps = version_structure(enrollment.course_version_id)
-    done = set(
-        StepProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list("step_id", flat=True)
-    )
+    read = read_progress(enrollment) if full else None
+    if read is not None:
+        done = set(read.done)
+    else:
+        done = set(
+            StepProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
+                "step_id", flat=True
+            )
+        )
     states = {m.pk: ModuleState(module=m, done=done) for m in modules}
     for step in steps:
         states[step.module_id].steps.append(step)
@@ -142,7 +204,7 @@ def outline(enrollment: Enrollment) -> Outline:
         for state in ordered:
             state.unlocked = previous_complete
             previous_complete = previous_complete and state.complete
-    return Outline(enrollment=enrollment, modules=ordered)
+    return Outline(enrollment=enrollment, modules=ordered, progress=read)
 
 
 @dataclass
@@ -191,11 +253,11 @@ def principle_index(version_id: int) -> PrincipleIndex:
     return PrincipleIndex(nodes=nodes, items=items)
 
 
-def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
+def principle_profile(enrollment: Enrollment, progress: Progress | None = None) -> list[PrincipleRow]:
     """Per principle: decisions in vignettes where it was at stake, and formative answers about it.
 
     Reads the learner's own choices and check answers only, and the principles when there are any: at most
-    three queries (the version's content comes from ``principle_index``).
+    three queries (the version's content comes from ``principle_index``), two when ``progress`` brings the answers.
     """
     index = principle_index(enrollment.course_version_id)
     if not index.step_ids:
@@ -205,11 +267,14 @@ def principle_profile(enrollment: Enrollment) -> list[PrincipleRow]:
             "step_id", "node", "option", "correct"
         )
     )
-    answers = list(
-        StepProgress.objects.filter(enrollment=enrollment, step_id__in=index.step_ids)
-        .exclude(answers={})
-        .values_list("step_id", "answers")
-    )
+    if progress is not None:
+        answers = [(step_id, given) for step_id, given in progress.answers.items() if step_id in index.items]
+    else:
+        answers = list(
+            StepProgress.objects.filter(enrollment=enrollment, step_id__in=index.step_ids)
+            .exclude(answers={})
+            .values_list("step_id", "answers")
+        )
     if not choices and not answers:
         return []
     rows: dict[str, PrincipleRow] = {p.slug: PrincipleRow(p) for p in Principle.objects.all()}
@@ -239,14 +304,27 @@ def _count_answer(rows: dict[str, "PrincipleRow"], item: dict, *, correct: bool)
             rows[tag].correct += int(correct)
 
 
-def active_minutes(enrollment: Enrollment) -> dict[int, int]:
-    """Active minutes per module id."""
+def _seconds_per_module(enrollment: Enrollment, progress: Progress | None) -> dict[int, int]:
+    if progress is None:
+        return dict(
+            StepProgress.objects.filter(enrollment=enrollment)
+            .values_list("step__module_id")
+            .annotate(seconds=Sum("active_seconds"))
+            .values_list("step__module_id", "seconds")
+        )
+    _modules, steps = version_structure(enrollment.course_version_id)
+    module_of = {step.pk: step.module_id for step in steps}
     totals: dict[int, int] = {}
-    for module_id, seconds in StepProgress.objects.filter(enrollment=enrollment).values_list(
-        "step__module_id", "active_seconds"
-    ):
-        totals[module_id] = totals.get(module_id, 0) + seconds
-    return {module_id: round(seconds / 60) for module_id, seconds in totals.items()}
+    for step_id, seconds in progress.seconds.items():
+        if step_id in module_of:
+            totals[module_of[step_id]] = totals.get(module_of[step_id], 0) + seconds
+    return totals
+
+
+def active_minutes(enrollment: Enrollment, progress: Progress | None = None) -> dict[int, int]:
+    """Active minutes per module id (one query, none with ``progress``)."""
+    totals = _seconds_per_module(enrollment, progress)
+    return {module_id: round((seconds or 0) / 60) for module_id, seconds in totals.items()}
 
 
 @dataclass(frozen=True)
@@ -266,9 +344,9 @@ class ActiveTime:
         return max(0, math.ceil((self.needed_minutes * 60 - self.active_seconds) / 60))
 
 
-def active_time(enrollment: Enrollment) -> list[ActiveTime]:
-    """Per module: the minimum active time the accreditation asks for and the time spent (one query; the
-    modules come from ``version_structure``).
+def active_time(enrollment: Enrollment, progress: Progress | None = None) -> list[ActiveTime]:
+    """Per module: the minimum active time the accreditation asks for and the time spent (one query, none with
+    ``progress``; the modules come from ``version_structure``).
 
     The minimum is the accreditation's ``min_active_share`` of the module's estimated minutes (decision 0508);
     without an accreditation or with a share of 0 there is no minimum and the list is empty.
@@ -277,36 +355,33 @@ def active_time(enrollment: Enrollment) -> list[ActiveTime]:
     share = accreditation.min_active_share if accreditation else 0
     if not share:
         return []
-    spent = dict(
-        StepProgress.objects.filter(enrollment=enrollment)
-        .values_list("step__module_id")
-        .annotate(seconds=Sum("active_seconds"))
-        .values_list("step__module_id", "seconds")
-    )
+    spent = _seconds_per_module(enrollment, progress)
     modules, _steps = version_structure(enrollment.course_version_id)
     return [
         ActiveTime(module, math.ceil(module.minutes * float(share)), spent.get(module.pk) or 0) for module in modules
     ]
 
 
-def active_time_missing(enrollment: Enrollment) -> list[ActiveTime]:
+def active_time_missing(enrollment: Enrollment, progress: Progress | None = None) -> list[ActiveTime]:
     """The modules whose active time is still below the accreditation's minimum."""
-    return [row for row in active_time(enrollment) if row.missing_minutes]
+    return [row for row in active_time(enrollment, progress) if row.missing_minutes]
 
 
-def required_steps_done(enrollment: Enrollment) -> bool:
-    """Whether every required step of the enrolment's version is completed (one counting query; the version's
-    required steps come from ``version_structure``)."""
+def required_steps_done(enrollment: Enrollment, progress: Progress | None = None) -> bool:
+    """Whether every required step of the enrolment's version is completed (one counting query, none with
+    ``progress``; the version's required steps come from ``version_structure``)."""
     _modules, steps = version_structure(enrollment.course_version_id)
+    if progress is not None:
+        return all(step.pk in progress.done for step in steps if step.required)
     required = sum(1 for step in steps if step.required)
     done = StepProgress.objects.filter(enrollment=enrollment, step__required=True, completed_at__isnull=False).count()
     return done >= required
 
 
-def completion_problems(enrollment: Enrollment) -> list[str]:
+def completion_problems(enrollment: Enrollment, progress: Progress | None = None) -> list[str]:
     """What the course version still requires before a certificate, apart from the final test."""
     problems = []
-    if not required_steps_done(enrollment):
+    if not required_steps_done(enrollment, progress):
         problems.append(_("Some required steps are still open."))
     if enrollment.course_version.require_evaluation and enrollment.evaluated_at is None:
         problems.append(_("Please fill in the course evaluation first."))

@@ -97,6 +97,28 @@ def test_other_learners_enrolment_is_404(make_user, enrollment, version):
 
 
 @pytest.mark.django_db
+def test_a_step_of_another_version_is_404_through_this_enrolment(learner_client, enrollment, tmp_path):
+    """Steps come from the enrolment's own version (cached per version, decision 0412): another course's step
+    and a missing one answer 404 through this enrolment."""
+    import shutil
+
+    from courses.packages.importing import import_package
+    from courses.packages.reading import read_package
+    from tests.conftest import MINI_COURSE
+
+    other = tmp_path / "other-course"
+    shutil.copytree(MINI_COURSE, other)
+    manifest = other / "course.yaml"
+    manifest.write_text(manifest.read_text().replace("slug: mini-course", "slug: other-course", 1))
+    other_version = import_package(read_package(other)).version
+    foreign = Step.objects.filter(module__version=other_version).first()
+    own = Step.objects.filter(module__version=enrollment.course_version).first()
+    assert learner_client.get(step_url(enrollment, own)).status_code == 200
+    assert learner_client.get(step_url(enrollment, foreign)).status_code == 404
+    assert learner_client.get(f"/learn/{enrollment.pk}/steps/999999/").status_code == 404
+
+
+@pytest.mark.django_db
 def test_vignette_choice_for_a_node_not_open_is_refused(learner_client, enrollment, version):
     """Posting an answer to a node the path is not waiting on is refused and saves nothing."""
     from enrolments.models import VignetteChoice
@@ -142,15 +164,17 @@ def test_step_page_query_count_is_flat(learner_client, enrollment, version, djan
     services.choose(enrollment, vignette, node="after", selected=["a"])
     services.restart_vignette(enrollment, vignette)
     services.choose(enrollment, vignette, node="decide", selected=["decline"])
-    # Budget: session + user (2), enrolment (1), step (1), outline: the learner's progress (1) and, once per
-    # process and version, the version's modules and steps (2); the visit: an upsert of this step's progress
-    # and 'last visited' (2; no reads); vignette: choices, path (2), reflection (1).
-    with django_assert_max_num_queries(12):
+    # Budget: user (1; the session comes from the cache, decision 0413), enrolment (1), outline: the learner's
+    # progress (1); once per process and
+    # version, the version's steps with their content (1) and its modules and steps for the outline (2); the
+    # visit: an upsert of this step's progress and 'last visited' (2; no reads); vignette: choices, path (2),
+    # reflection (1).
+    with django_assert_max_num_queries(11):
         response = learner_client.get(step_url(enrollment, vignette))
     assert response.status_code == 200
-    # Again, with the version's structure cached: a reload adds time to this step in one conditional update
-    # (plus the upsert when less than a second has passed).
-    with django_assert_max_num_queries(10):
+    # Again, with the version's steps and structure cached (decisions 0410, 0412): a reload adds time to this
+    # step in one conditional update (plus the upsert when less than a second has passed).
+    with django_assert_max_num_queries(8):
         response = learner_client.get(step_url(enrollment, vignette))
     assert "Path 2" in response.content.decode() or "Pfad 2" in response.content.decode()
 

@@ -23,7 +23,8 @@ def _lookup(code: str) -> tuple[str, Certificate | None]:
     formatted = codes.format_code(codes.normalize(code))
     # No select_related("superseded_by"): compiling the doubled column list cost more than the rare extra
     # query for a superseded certificate's successor (docs/PERFORMANCE.md). No ordering for a unique code.
-    return formatted, Certificate.objects.filter(code=formatted).order_by().first()
+    # The published revocation list comes along in the same query (decision 0414).
+    return formatted, Certificate.objects.filter(code=formatted).with_published_list().order_by().first()
 
 
 @login_not_required

@@ -59,7 +59,11 @@ def _own_enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
 @login_required
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
-    outline = selectors.outline(enrollment)
+    # The learner's progress is read once and handed to everything below that needs it (decision 0412).
+    outline = selectors.outline(enrollment, full=True)
+    progress = outline.progress
+    # The take-aways and references are version content: read once per process (decision 0412).
+    selectors.attach_materials(enrollment.course_version)
     # The panels first: the final-test panel submits an attempt whose time ran out, and the next action
     # must see that (they share one reading of the test's policy).
     enrollment_panels = panels.panels_for(request, enrollment, outline)
@@ -71,9 +75,9 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
             "outline": outline,
             "next_action": next_action.for_enrollment(enrollment, outline),
             "panels": enrollment_panels,
-            "profile": selectors.principle_profile(enrollment),
-            "minutes": selectors.active_minutes(enrollment),
-            "active_time": {row.module.pk: row for row in selectors.active_time(enrollment)},
+            "profile": selectors.principle_profile(enrollment, progress),
+            "minutes": selectors.active_minutes(enrollment, progress),
+            "active_time": {row.module.pk: row for row in selectors.active_time(enrollment, progress)},
         },
     )
 
@@ -99,9 +103,10 @@ def resume(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 @login_required
 def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, enrollment_id)
-    step = get_object_or_404(
-        Step.objects.select_related("module"), pk=step_id, module__version=enrollment.course_version_id
-    )
+    # The step with its content and module comes from the per-version cache; a step of another version is 404.
+    step = selectors.version_steps(enrollment.course_version_id).get(step_id)
+    if step is None:
+        raise Http404
     outline = selectors.outline(enrollment)
     if not outline.is_unlocked(step):
         messages.warning(request, _("This module opens when you have completed the previous one."))

@@ -105,3 +105,22 @@ def test_issuer_publishes_its_keys(client):
     document = client.get(reverse("certificates:issuer")).json()
     method = document["verificationMethod"][0]
     assert method["type"] == "Multikey" and method["publicKeyMultibase"].startswith("z6Mk")
+
+
+def test_verification_reads_the_certificate_and_its_published_list_in_one_query(
+    client, certificate, django_assert_num_queries
+):
+    """The page and the JSON read the certificate with the encoded revocation list its bit is published in, in
+    one query (decision 0414); the status comes from the row on every request, so a revocation shows at once."""
+    url = reverse("certificates:verify", args=[certificate.code])
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(1):
+        assert _json(client, certificate.code).json()["status_list"]["revoked"] is False  # published at issue
+    services.revoke(certificate, by=certificate.user, reason="Attempt was not by the participant")
+    with django_assert_num_queries(1):
+        facts = _json(client, certificate.code).json()
+    # The row says revoked at once; the signed list is re-published by the worker after the commit.
+    assert facts["status"] == "revoked"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Revoked." in page

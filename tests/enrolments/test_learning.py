@@ -258,17 +258,38 @@ def test_video_without_captions_or_transcript_is_refused(media_package):
 
 @pytest.mark.django_db
 def test_course_overview_query_count_is_flat(learner_client, ready_enrollment, django_assert_num_queries):
-    """The course overview (enrolment page) runs a fixed number of queries; the version's structure and its
-    principle index are read on the first request of a process only."""
+    """The course overview (enrolment page) runs a fixed number of queries; the version's structure, its
+    principle index and its take-aways and references are read on the first request of a process only."""
     url = reverse("enrolments:enrollment", args=[ready_enrollment.pk])
-    # Cold: the version's modules and steps (2) and its vignette and check content (1) besides the 14 below.
-    with django_assert_num_queries(17):
+    # Cold: the version's modules and steps (2), its vignette and check content (1), its take-aways and
+    # references (1) besides the 9 warm ones below.
+    with django_assert_num_queries(13):
         assert learner_client.get(url).status_code == 200
-    # Session, user, enrolment (3); outline progress (1); the final test's policy, read once for the next action
-    # and both panels: attempts, assessment, accommodation (3); the current certificate (1); principle profile:
-    # choices, check answers, principles (3); active minutes (1); the version's take-aways and references (2).
-    # The flagship adds its active time (2: the table and the policy). 18 before issue 15: the panels read the
-    # attempts twice, the certificate panel the passed attempt again, the unused completion problems the steps.
-    with django_assert_num_queries(14):
+    # User, enrolment (2; the session comes from the cache, decision 0413); the learner's progress, once for
+    # the outline, active time and principle profile (1, decision 0412); the final test's policy, read once
+    # for the next action and both panels (attempts, assessment, accommodation: 3); the current certificate
+    # (1); principle profile: choices, principles (2). 25 on the flagship before issue 21 (docs/PERFORMANCE.md).
+    with django_assert_num_queries(9) as warm:
         page = learner_client.get(url).content.decode()
     assert "abstinence" in page.lower() or "Abstinenz" in page
+    progress_reads = [q["sql"] for q in warm.captured_queries if 'FROM "courses_stepprogress"' in q["sql"]]
+    assert len(progress_reads) == 1
+
+
+@pytest.mark.django_db
+def test_one_progress_read_gives_what_the_separate_reads_give(ready_enrollment, version):
+    """The overview's single progress read (decision 0412) agrees with each selector reading on its own."""
+    services.visit_step(ready_enrollment, step(version, "intro"), now=timezone.now() - timedelta(seconds=70))
+    services.visit_step(ready_enrollment, step(version, "follow"))
+    accreditation = ready_enrollment.accreditation
+    accreditation.min_active_share = "0.50"
+    accreditation.save(update_fields=["min_active_share"])
+    ready_enrollment.refresh_from_db()
+    read = selectors.read_progress(ready_enrollment)
+    assert read.seconds[step(version, "intro").pk] == 70
+    assert selectors.principle_profile(ready_enrollment, read) == selectors.principle_profile(ready_enrollment)
+    assert selectors.active_minutes(ready_enrollment, read) == selectors.active_minutes(ready_enrollment)
+    assert selectors.active_time(ready_enrollment, read) == selectors.active_time(ready_enrollment)
+    assert selectors.required_steps_done(ready_enrollment, read) == selectors.required_steps_done(ready_enrollment)
+    assert selectors.completion_problems(ready_enrollment, read) == selectors.completion_problems(ready_enrollment)
+    assert selectors.outline(ready_enrollment, full=True).modules == selectors.outline(ready_enrollment).modules
