@@ -76,8 +76,8 @@ def test_the_certificate_page_shows_the_pdf_being_prepared(
 
 def test_the_status_answers_the_owner_only(certificate, learner_client, make_user, django_assert_num_queries):
     """Another learner gets 404 for the status, as for everything else of the certificate; unknown codes too."""
-    # Budget: session and user (2), the certificate (1).
-    with django_assert_num_queries(3):
+    # Budget: the user (1; the session comes from the cache, decision 0413), the certificate (1).
+    with django_assert_num_queries(2):
         assert state(learner_client, certificate) == "ready"
     other = Client()
     other.force_login(make_user("other@example.org", "Other Person"))

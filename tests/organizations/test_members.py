@@ -166,11 +166,11 @@ def test_members_page_lists_members_in_a_fixed_number_of_queries(
 
     url = reverse("organizations:members", args=[org_a.slug])
     admin_client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         admin_client.get(url)
     for index in range(25):
         add_member(org_a, user=make_user(f"m{index}@example.org", name=f"M {index}"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = admin_client.get(url)
     assert "M 24" in response.content.decode()
 
@@ -188,7 +188,7 @@ def test_audit_page_shows_only_this_organizations_rows(org_a, org_b, admin_clien
         by=people[org_a.slug]["admin"],
     )
     url = reverse("organizations:audit", args=[org_a.slug])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = admin_client.get(url)
     page = response.content.decode()
     assert people[org_a.slug]["tutor"].email in page and people[org_b.slug]["tutor"].email not in page
