@@ -9,11 +9,11 @@ from quizzes import services
 from quizzes.models import AttemptItem, Item
 from tests.quizzes.conftest import add_bank, add_item, post_data, set_policy
 
-# Budget of a submit through the view: session and user (2); the attempt with enrolment and assessment (1);
-# lock the attempt (1); its items with item versions (1) and their options (1); one bulk update of answers
-# and credits (1); the attempt's result (1); the savepoint around the service (2, inside the test's
-# transaction).
-SUBMIT_QUERIES = 10
+# Budget of a submit through the view: the user (1; the session comes from the cache, decision 0413); the
+# attempt with enrolment and assessment (1); lock the attempt (1); its items with item versions (1) and their
+# options (1); one bulk update of answers and credits (1); the attempt's result (1); the savepoint around the
+# service (2, inside the test's transaction).
+SUBMIT_QUERIES = 9
 
 
 def submit_queries(client, attempt) -> int:
