@@ -124,6 +124,31 @@ def posted_value(attempt_item: int, option_order: list[int], option: int) -> str
     return option_values(AttemptItem(pk=attempt_item, option_order=option_order))[option]
 
 
+def second_factor_session(user: Any) -> dict[str, Any]:
+    """Give an organization admin an authenticator app (decision 0701) and return what a sign-in with password
+    and TOTP code leaves in the session besides Django's own keys: ``accounts.security.mark_login``'s mark and
+    allauth's record of both steps. With it the back office answers the admin's requests instead of sending
+    them to set up a second factor."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts import security
+
+    authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    signed_in = time.time()
+    return {
+        security.SECOND_FACTOR_SESSION_KEY: True,
+        AUTHENTICATION_METHODS_SESSION_KEY: [
+            {"method": "password", "at": signed_in, "reauthenticated": True},
+            {"method": "mfa", "at": signed_in, "id": authenticator.pk, "type": "totp"},
+        ],
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY: str(user.pk),
+    }
+
+
 def import_generated_courses(count: int) -> None:
     """Copies of the flagship package under other slugs, with unlimited attempts (practice profiles)."""
     from courses.packages.importing import import_package
@@ -562,30 +587,8 @@ class Generator:
         self.manifest["certificates"] = len(rows)
 
     def admin_second_factors(self) -> dict[int, dict[str, Any]]:
-        """Organization admins must have a second factor (decision 0701): each gets an authenticator app, and
-        the session data a sign-in with password and TOTP code leaves (``accounts.security.mark_login`` and
-        allauth's record of the steps), so the back office answers instead of sending them to set one up."""
-        from allauth.account.internal.flows.login import (
-            _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-            AUTHENTICATION_METHODS_SESSION_KEY,
-        )
-        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-        from accounts import security
-
-        signed_in = time.time()
-        found = {}
-        for pk in self.admin_ids:
-            authenticator = TOTP.activate(self.user_model(pk=pk), generate_totp_secret()).instance
-            found[pk] = {
-                security.SECOND_FACTOR_SESSION_KEY: True,
-                AUTHENTICATION_METHODS_SESSION_KEY: [
-                    {"method": "password", "at": signed_in, "reauthenticated": True},
-                    {"method": "mfa", "at": signed_in, "id": authenticator.pk, "type": "totp"},
-                ],
-                _AUTHENTICATION_METHODS_USER_SESSION_KEY: str(pk),
-            }
-        return found
+        """Organization admins must have a second factor (decision 0701): session data per admin."""
+        return {pk: second_factor_session(self.user_model(pk=pk)) for pk in self.admin_ids}
 
     def write_sessions(self) -> None:
         """Signed-in sessions for the pool learners and the admin of the big cohort's organization."""
