@@ -65,6 +65,24 @@ def reset_services() -> None:
     env.DATA_DIR.mkdir(parents=True)
 
 
+def failures(results: dict) -> list[str]:
+    """Every measured scenario with an error (a failed connection or a status other than the expected one),
+    and every synchronized scenario whose check found fewer started or graded attempts than it sent."""
+    rows = [*results.get("web", {}).get("floor", []), *results.get("web", {}).get("endpoints", [])]
+    rows += [results["web"][key] for key in ("submit_paced", "cohort_single") if key in results.get("web", {})]
+    rows += list(results.get("synchronized", {}).values())
+    found = []
+    for row in rows:
+        extra = row.get("extra", {})
+        if row["errors"]:
+            status = extra.get("last_unexpected_status") or extra.get("sample_errors")
+            found.append(f"{row['label']}: {row['errors']} of {row['requests']} requests failed ({status})")
+        for check in ("attempts_started", "attempts_graded"):
+            if row["name"].startswith("sync_") and check in extra and extra[check] != row["requests"]:
+                found.append(f"{row['label']}: {extra[check]} {check.replace('_', ' ')} of {row['requests']}")
+    return found
+
+
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=env.ROOT, env=env.environment(), check=True)  # noqa: S603
 
@@ -189,6 +207,11 @@ def main() -> None:
     env.RESULTS.write_text(json.dumps(results, indent=2, default=str))
     write_doc(results)
     step(f"done in {results['total_seconds'] / 60:.1f} min: {env.RESULTS}, docs/PERFORMANCE.md")
+    failed = failures(results)
+    if failed:
+        # A scenario with errors measured something else than its page (a redirect, a refusal): say so, and
+        # let make bench fail, rather than print its figures as if they were the page's.
+        raise SystemExit("bench: scenarios with errors:\n  " + "\n  ".join(failed))
 
 
 if __name__ == "__main__":

@@ -115,6 +115,40 @@ def force_outcome(correct: list[bool], need: int, outcome: str) -> list[bool]:
     return correct
 
 
+def posted_value(attempt_item: int, option_order: list[int], option: int) -> str:
+    """The opaque value the attempt page shows for ``option`` of a drawn item, computed by the app's own
+    ``quizzes.selectors.option_values`` on an unsaved row (the value depends on the row's id and its options)."""
+    from quizzes.models import AttemptItem
+    from quizzes.selectors import option_values
+
+    return option_values(AttemptItem(pk=attempt_item, option_order=option_order))[option]
+
+
+def second_factor_session(user: Any) -> dict[str, Any]:
+    """Give an organization admin an authenticator app (decision 0701) and return what a sign-in with password
+    and TOTP code leaves in the session besides Django's own keys: ``accounts.security.mark_login``'s mark and
+    allauth's record of both steps. With it the back office answers the admin's requests instead of sending
+    them to set up a second factor."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts import security
+
+    authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    signed_in = time.time()
+    return {
+        security.SECOND_FACTOR_SESSION_KEY: True,
+        AUTHENTICATION_METHODS_SESSION_KEY: [
+            {"method": "password", "at": signed_in, "reauthenticated": True},
+            {"method": "mfa", "at": signed_in, "id": authenticator.pk, "type": "totp"},
+        ],
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY: str(user.pk),
+    }
+
+
 def import_generated_courses(count: int) -> None:
     """Copies of the flagship package under other slugs, with unlimited attempts (practice profiles)."""
     from courses.packages.importing import import_package
@@ -185,6 +219,7 @@ class Generator:
                 options = list(item.options.all())
                 info[item.pk] = {
                     "order": json_text([o.pk for o in options]),
+                    "ids": [o.pk for o in options],
                     "right": [o.pk for o in options if o.correct],
                     "wrong": [o.pk for o in options if not o.correct] or [options[0].pk],
                     "type": item.type,
@@ -423,7 +458,7 @@ class Generator:
 
         attempt_ids = iter(next_ids(Attempt, sum(p.attempts for p in self.plans)))
         self.open_attempts: dict[int, int] = {}  # enrollment -> open attempt
-        self.pool_payloads: dict[int, list[tuple[int, int]]] = {}  # attempt -> [(attempt item, option)]
+        self.pool_payloads: dict[int, list[tuple[int, str]]] = {}  # attempt -> [(attempt item, option value)]
         item_counter = [next_ids(AttemptItem, 1).start - 1]
         attempt_lines: list[str] = []
         ability: dict[int, float] = {}
@@ -443,7 +478,8 @@ class Generator:
                 info = version_items[item_id]
                 option = info["right"][0] if right else self.rng.choice(info["wrong"])
                 if outcome == "open":
-                    payload.append((item_counter[0], option))
+                    # The form posts the option's opaque value, not its id (decision 0212).
+                    payload.append((item_counter[0], posted_value(item_counter[0], info["ids"], option)))
                     # Half the questions of an open attempt have an autosaved answer.
                     selected = f"[{option}]" if position % 2 else "[]"
                     credit = r"\N"
@@ -550,6 +586,10 @@ class Generator:
         sync_sequences(Certificate, AuditEvent)
         self.manifest["certificates"] = len(rows)
 
+    def admin_second_factors(self) -> dict[int, dict[str, Any]]:
+        """Organization admins must have a second factor (decision 0701): session data per admin."""
+        return {pk: second_factor_session(self.user_model(pk=pk)) for pk in self.admin_ids}
+
     def write_sessions(self) -> None:
         """Signed-in sessions for the pool learners and the admin of the big cohort's organization."""
         user = self.user_model(password=self.password_hash)
@@ -564,10 +604,13 @@ class Generator:
         wanted += [self.user_ids[i] for i in dashboard]
         wanted += [p.user for p in self.plans if p.enrollment_id in self.submit_ids]
         wanted.append(self.admin_ids[0])
+        second_factor = self.admin_second_factors()
         rows = []
         for pk in dict.fromkeys(wanted):
             key = "".join(secrets.choice(alphabet) for _ in range(32))
             data = {"_auth_user_id": str(pk), "_auth_user_backend": backend, "_auth_user_hash": auth_hash}
+            if pk in second_factor:
+                data.update(second_factor[pk])
             rows.append((key, store.encode(data), expires))
             self.sessions[pk] = key
         copy_rows(Session, ["session_key", "session_data", "expire_date"], rows)
@@ -588,7 +631,15 @@ class Generator:
             state = vignettes.walk(data, {})
             node = data["nodes"][state.pending]
             if node["type"] == "decision":
-                vignette_steps.append({"step": pk, "node": state.pending, "option": node["options"][0]["id"]})
+                vignette_steps.append(
+                    {
+                        "step": pk,
+                        "node": state.pending,
+                        "option": str(node["options"][0]["id"]),
+                        # Every option of the decision: a learner's values are computed over all of them.
+                        "options": [str(option["id"]) for option in node["options"]],
+                    }
+                )
         m["vignette_steps"] = vignette_steps
 
         def learner(user: int) -> dict:

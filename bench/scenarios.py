@@ -20,11 +20,21 @@ from .load import Call, Endpoint, Result
 JSON = "application/json"
 
 
-def _answers_form(answers: list[list[int]] | list[tuple[int, int]]) -> str:
+def _answers_form(answers: list[list[Any]] | list[tuple[int, str]]) -> str:
     pairs: list[tuple[str, Any]] = []
     for attempt_item, option in answers:
         pairs += [(f"item-{attempt_item}", option), ("shown", attempt_item)]
     return load.form(pairs)
+
+
+def vignette_value(enrollment: int, vignette: dict[str, Any]) -> str:
+    """The opaque value this learner's step page shows for the vignette's chosen option (decision 0212),
+    computed by the app's own ``enrolments.choices.scope`` and ``courses.opaque.values``."""
+    from courses import opaque
+    from enrolments.choices import scope
+
+    where = scope(enrollment, vignette["step"], vignette["node"])
+    return opaque.values(where, vignette["options"])[vignette["option"]]
 
 
 def endpoints(manifest: dict[str, Any], *, submit_rows: list[dict]) -> list[Endpoint]:
@@ -42,7 +52,9 @@ def endpoints(manifest: dict[str, Any], *, submit_rows: list[dict]) -> list[Endp
             "POST",
             f"/learn/{learner['enrollment']}/steps/{v['step']}/",
             learner["session"],
-            load.form([("action", "choose"), ("node", v["node"]), ("option", v["option"])]),
+            load.form(
+                [("action", "choose"), ("node", v["node"]), ("option", vignette_value(learner["enrollment"], v))]
+            ),
             "-",
         )
         for learner in pools["vignette_pool"]
@@ -192,6 +204,7 @@ def steady(manifest: dict[str, Any], *, duration: int, paced_share: float) -> di
 def synchronized(manifest: dict[str, Any]) -> dict[str, Any]:
     """200 learners start the timed final test at once; at the time limit all 200 submit at once."""
     from quizzes.models import Assessment, Attempt, AttemptItem
+    from quizzes.selectors import option_values
 
     flagship = manifest["flagship"]["version"]
     pool = manifest["pools"]["sync"]
@@ -218,11 +231,12 @@ def synchronized(manifest: dict[str, Any]) -> dict[str, Any]:
         .prefetch_related("item__options")
         .order_by("attempt_id", "position")
     )
-    forms: dict[int, list[tuple[int, int]]] = {}
+    forms: dict[int, list[tuple[int, str]]] = {}
     enrollment_of: dict[int, int] = {}
     for row in rows:
         option = next(o.pk for o in row.item.options.all() if o.correct)
-        forms.setdefault(row.attempt_id, []).append((row.pk, option))
+        # The page's opaque value for the option, as the learner's browser would post it (decision 0212).
+        forms.setdefault(row.attempt_id, []).append((row.pk, option_values(row)[option]))
         enrollment_of[row.attempt_id] = row.attempt.enrollment_id
     submits = [
         Call("POST", f"/attempts/{attempt}/submit/", sessions[enrollment_of[attempt]], _answers_form(forms[attempt]),
