@@ -284,6 +284,18 @@ def test_after_the_last_attempt_reenrol_offers_the_button(learner_client, ready_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("rule", ["reenrol", "new_round"])
+def test_after_the_last_attempt_without_a_contact_the_box_names_where_to_ask(learner_client, ready_enrollment, rule):
+    """No contact on the accreditation, its holder or the enrolling organization: the box still says whom to
+    ask, by linking the provider's legal notice (never a dead end)."""
+    use_all_attempts(ready_enrollment, after_last_attempt=rule)
+    found = action(ready_enrollment)
+    assert not found.contact_email
+    box = lead(page(learner_client, ready_enrollment))
+    assert f'href="{reverse("legal:imprint")}"' in box and "Questions?" in box
+
+
+@pytest.mark.django_db
 def test_dashboard_leads_with_the_course_in_progress_in_flat_queries(
     learner_client, ready_enrollment, django_assert_max_num_queries
 ):
