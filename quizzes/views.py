@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.citations import SourcesLink
 from courses.models import VERSION_PACKAGE_FIELDS
 from enrolments import next_action
 from enrolments import selectors as enrolment_selectors
@@ -349,6 +350,10 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempts_left": attempts_left_text(state) if not attempt.passed and state.allowed is not None else "",
             "ready_at": policy.when(state.ready_at) if state.ready_at and not state.passed else "",
             "next_action": next_action.for_enrollment(enrollment, outline),
+            # Citations in rationales read as author and year, linked to the sources (decision 0616).
+            "references_url": SourcesLink(
+                reverse("enrolments:references", args=[enrollment.pk]), enrollment.course_version_id
+            ),
         },
     )
 
