@@ -64,7 +64,7 @@ def next_action(enrollment: Enrollment, outline: Outline) -> NextAction:
     certificate = current_certificate(enrollment)
     if certificate is not None:
         return certificate_action(certificate)
-    state = state_for_page(enrollment, steps_done=outline.all_done)
+    state = state_for_page(enrollment, outline)
     if state.passed is None:
         return (
             (state.open_attempt and final_test_action(enrollment, outline))

@@ -20,11 +20,17 @@ Rule = Accreditation.AfterLastAttempt
 STATE_KEY = "_final_test_state"
 
 
-def state_for_page(enrollment: Enrollment, *, steps_done: bool | None = None) -> FinalTestState:
-    """The policy read once per request: the next action and the final-test panel share it."""
+def state_for_page(enrollment: Enrollment, outline: Outline | None = None) -> FinalTestState:
+    """The policy read once per request: the next action and the final-test panel share it. The page's outline
+    says whether the steps are done and carries the learner's progress when it read it (decision 0412);
+    without one (the start page) the policy reads them itself."""
     cached = enrollment.__dict__.get(STATE_KEY)
     if cached is None:
-        cached = enrollment.__dict__[STATE_KEY] = policy.final_test_state(enrollment, steps_done=steps_done)
+        cached = enrollment.__dict__[STATE_KEY] = policy.final_test_state(
+            enrollment,
+            steps_done=outline.all_done if outline is not None else None,
+            progress=outline.progress if outline is not None else None,
+        )
     return cached
 
 
@@ -78,7 +84,7 @@ def way_on(enrollment: Enrollment, state: FinalTestState) -> NextAction:
 
 def final_test_action(enrollment: Enrollment, outline: Outline) -> NextAction | None:
     """The final test's next action, or None when the test is passed (the certificate comes next)."""
-    state = state_for_page(enrollment, steps_done=outline.all_done)
+    state = state_for_page(enrollment, outline)
     if state.passed is not None:
         return None
     if state.open_attempt is not None:

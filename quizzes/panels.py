@@ -14,13 +14,12 @@ from .next_action import STATE_KEY, attempts_left_text, state_for_page, way_on
 
 def final_test_panel(request: HttpRequest, enrollment: Enrollment, outline: Any) -> Panel:
     # Without an outline (the start page opened by GET) the policy reads the steps itself.
-    steps_done = outline.all_done if outline is not None else None
-    state = state_for_page(enrollment, steps_done=steps_done)
+    state = state_for_page(enrollment, outline)
     open_attempt = state.open_attempt
     if open_attempt is not None and services.submit_if_overdue(open_attempt):
         # Graded now: read the policy again for this page.
         enrollment.__dict__.pop(STATE_KEY, None)
-        state = state_for_page(enrollment, steps_done=steps_done)
+        state = state_for_page(enrollment, outline)
         open_attempt = None
     assessment = Assessment.objects.filter(
         course_version_id=enrollment.course_version_id, accreditation=enrollment.accreditation_id

@@ -331,7 +331,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         if aspects & {"correctness", "rationale", "answer"}:
             questions = selectors.question_rows(attempt_items, reveal=aspects)
     outline = enrolment_selectors.outline(enrollment)
-    state = state_for_page(enrollment, steps_done=outline.all_done)
+    state = state_for_page(enrollment, outline)
     attempts = state.attempts
     method = assessment.grading_method if assessment else Assessment.GradingMethod.HIGHEST
     counted = selectors.graded_attempt(attempts, method)

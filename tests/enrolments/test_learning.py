@@ -4,7 +4,9 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -272,6 +274,21 @@ def test_course_overview_query_count_is_flat(learner_client, ready_enrollment, d
     with django_assert_num_queries(9) as warm:
         page = learner_client.get(url).content.decode()
     assert "abstinence" in page.lower() or "Abstinenz" in page
+    progress_reads = [q["sql"] for q in warm.captured_queries if 'FROM "courses_stepprogress"' in q["sql"]]
+    assert len(progress_reads) == 1
+
+
+@pytest.mark.django_db
+def test_overview_reads_progress_once_where_active_time_is_required(learner_client, ready_enrollment):
+    """With a minimum active time (as on the flagship's German profile) the final test's check takes the
+    page's progress too: still one progress read per request (decision 0412)."""
+    accreditation = ready_enrollment.accreditation
+    accreditation.min_active_share = "0.50"
+    accreditation.save(update_fields=["min_active_share"])
+    url = reverse("enrolments:enrollment", args=[ready_enrollment.pk])
+    learner_client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        assert learner_client.get(url).status_code == 200
     progress_reads = [q["sql"] for q in warm.captured_queries if 'FROM "courses_stepprogress"' in q["sql"]]
     assert len(progress_reads) == 1
 
