@@ -1,7 +1,8 @@
 """
 Time pages in-process against the bench database a ``make bench`` run left behind, under one setting or another.
 
-    python -m bench.time_pages [--session-engine ENGINE] [--requests N] [--rounds R]
+    python -m bench.time_pages [--session-engine ENGINE] [--requests N] [--rounds R] [--only PAGES]
+    python -m bench.time_pages --profile [--only PAGES] [--requests N] [--top N]
 
 Each page is requested through Django's full handler (the test client, production settings of the bench,
 Redis cache) with the sessions the generator wrote, N times per round; the median per request is printed per
@@ -9,13 +10,20 @@ round: CPU time of this process (which other load on the machine disturbs much l
 time. Two settings or two commits compare by alternating processes (``--session-engine`` picks the session
 backend before the middleware is built). One process, no server: read the figures against each other, not
 as throughput. Nothing is written apart from what the pages themselves write (step visits, the idle clock).
+
+With ``--profile`` each page is requested N times under cProfile instead (after one warm-up request) and the
+functions with the largest cumulative and own time are printed: the profiles behind docs/PERFORMANCE.md.
 """
 
 import argparse
+import cProfile
+import io
 import json
+import pstats
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from . import env
 
@@ -27,6 +35,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--json", help="write the medians to this file")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of each page instead of timing")
+    parser.add_argument("--top", type=int, default=35, help="rows of each profile table")
     args = parser.parse_args()
     env.activate()
     import django
@@ -62,6 +72,9 @@ def main() -> None:
             client.cookies[settings.SESSION_COOKIE_NAME] = session
         response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
+        if args.profile:
+            _profile(client, name, url, args.requests, args.top)
+            continue
         cpu_medians, wall_medians = [], []
         for _round in range(args.rounds):
             cpu, wall = [], []
@@ -80,6 +93,19 @@ def main() -> None:
         )  # fmt: skip
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+def _profile(client: Any, name: str, url: str, requests: int, top: int) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        print(f"== {name} {url}: {requests} requests, by {order} time ==")
+        print(out.getvalue().split("\n", 4)[-1], flush=True)
 
 
 if __name__ == "__main__":
