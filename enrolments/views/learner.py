@@ -21,7 +21,7 @@ from courses.citations import SourcesLink
 from courses.citations import labels as citation_labels
 from courses.models import Course, CourseVersion, Step
 
-from .. import choices, next_action, panels, selectors
+from .. import choices, markup, next_action, panels, selectors
 from ..errors import EnrolmentError
 from ..models import Enrollment, Reflection, StepProgress, VignetteChoice
 from ..services import learning as services
@@ -73,6 +73,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
         {
             "enrollment": enrollment,
             "outline": outline,
+            "step_lists": markup.overview_step_lists(outline),
             "next_action": next_action.for_enrollment(enrollment, outline),
             "panels": enrollment_panels,
             "profile": selectors.principle_profile(enrollment, progress),
@@ -133,6 +134,7 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
         "outline": outline,
         "step": step,
         "module_state": outline.state_of(step),
+        "step_nav": markup.step_nav(outline, step.pk, step.module_id),
         "previous": previous,
         "next": following,
         "error": error,
