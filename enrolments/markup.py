@@ -52,6 +52,8 @@ def step_entries(version_id: int, language: str) -> dict[int, tuple[StepEntry, .
             href = reverse("enrolments:step", args=[_PLACEHOLDER, step.pk])
             label = title or kind
             head = format_html('<li><a href="{}">{}</a>\n        <span class="text-body-secondary small">', href, label)
+            open_state: str
+            done_state: str
             if title and title != kind:
                 open_state, done_state = format_html("({})", kind), format_html("({}, {})", kind, done)
             else:
