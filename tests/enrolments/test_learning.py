@@ -48,16 +48,17 @@ def test_active_time_counts_gaps_up_to_the_cap(enrollment, version):
 @pytest.mark.django_db
 def test_a_visit_writes_without_reading(enrollment, version, django_assert_num_queries):
     """Recording a visit never reads progress first: a conditional update for the step left, an upsert for
-    this one, and 'last visited' only when it changes; a reload that adds time is one statement."""
+    this one, and 'last visited' only when it changes; a reload that adds time is one statement. Each visit is
+    one transaction: inside the test's own transaction that shows as a savepoint and its release (2 more)."""
     intro, vignette = step(version, "intro"), step(version, "follow")
     start = timezone.now()
-    with django_assert_num_queries(2) as first:  # no previous step: the upsert and 'last visited'
+    with django_assert_num_queries(2 + 2) as first:  # no previous step: the upsert and 'last visited'
         services.visit_step(enrollment, intro, now=start)
-    with django_assert_num_queries(3) as moving:
+    with django_assert_num_queries(3 + 2) as moving:
         services.visit_step(enrollment, vignette, now=start + timedelta(seconds=75))
-    with django_assert_num_queries(1) as reload:
+    with django_assert_num_queries(1 + 2) as reload:
         services.visit_step(enrollment, vignette, now=start + timedelta(seconds=95, microseconds=500_000))
-    with django_assert_num_queries(2):  # within a second of the last visit: the update matches nothing, the upsert
+    with django_assert_num_queries(2 + 2):  # within a second of the last visit: the update matches nothing, the upsert
         services.visit_step(enrollment, vignette, now=start + timedelta(seconds=95, microseconds=900_000))
     for captured in (first, moving, reload):
         assert not [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
@@ -310,3 +311,26 @@ def test_one_progress_read_gives_what_the_separate_reads_give(ready_enrollment, 
     assert selectors.required_steps_done(ready_enrollment, read) == selectors.required_steps_done(ready_enrollment)
     assert selectors.completion_problems(ready_enrollment, read) == selectors.completion_problems(ready_enrollment)
     assert selectors.outline(ready_enrollment, full=True).modules == selectors.outline(ready_enrollment).modules
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_commits_once(enrollment, version):
+    """Moving to another step writes up to three statements, all inside one transaction: one commit instead of
+    three (each commit is a WAL flush on PostgreSQL)."""
+    intro, vignette = step(version, "intro"), step(version, "follow")
+    start = timezone.now()
+    services.visit_step(enrollment, intro, now=start)
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append((sql.split()[0].upper(), connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        services.visit_step(enrollment, vignette, now=start + timedelta(seconds=75))
+    writes = [(verb, atomic) for verb, atomic in seen if verb in {"UPDATE", "INSERT"}]
+    assert len(writes) == 3
+    assert all(atomic for _verb, atomic in writes), writes
+    assert StepProgress.objects.get(enrollment=enrollment, step=intro).active_seconds == 75
+    enrollment.refresh_from_db()
+    assert enrollment.last_step_id == vignette.pk
