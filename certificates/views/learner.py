@@ -22,11 +22,17 @@ from ..models import Certificate
 from ..next_action import next_action, remember_certificate
 from ..pdf import certificate_context
 
+DASHBOARD_FIELDS = (
+    "code", "enrollment", "user", "status", "course_title", "points", "category", "completed_at", "issued_at",
+    "pdf", "pdf_requested_at", "pdf_failed_at", "pseudonymised_at",
+)  # fmt: skip
+
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     enrollments = list(Enrollment.objects.for_user(request.user).with_step_totals().order_by("-enrolled_at"))
-    certificates = list(Certificate.objects.for_user(request.user).current().select_related("enrollment"))
+    # Only what the list and the next action show: not the signed credential (JSON) nor the snapshot's texts.
+    certificates = list(Certificate.objects.for_user(request.user).current().only(*DASHBOARD_FIELDS))
     organizations = list(Organization.objects.with_backoffice_for(request.user))
     return render(
         request,

@@ -131,6 +131,21 @@ def test_dashboard_query_count_is_flat(learner_client, certificate, django_asser
 
 
 @pytest.mark.django_db
+def test_dashboard_reads_certificates_without_their_credential(learner_client, certificate):
+    """The list shows a few fields per certificate: the signed credential (JSON) and the snapshot's long texts
+    are not read (docs/PERFORMANCE.md), and no deferred field is fetched afterwards, one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page = learner_client.get(reverse("certificates:dashboard")).content.decode()
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "certificates_certificate"' in q["sql"]]
+    assert len(reads) == 1
+    assert '"credential"' not in reads[0] and '"wording"' not in reads[0]
+    assert certificate.code in page and certificate.course_title in page
+
+
+@pytest.mark.django_db
 def test_required_evaluation_comes_before_the_certificate(passed_enrollment, learner):
     """With the evaluation switched on, issuing waits for it; afterwards it succeeds."""
     from enrolments.evaluation import ITEMS
