@@ -54,6 +54,14 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
     def current(self) -> "CertificateQuerySet":
         return self.exclude(status=Certificate.Status.SUPERSEDED)
 
+    def summary(self) -> "CertificateQuerySet":
+        """Only what the learner's lists, panels and next action show: not the signed credential (JSON) nor the
+        snapshot's long texts, which cost more to read than the rest of the row (docs/PERFORMANCE.md)."""
+        return self.only(
+            "code", "enrollment", "user", "status", "course_title", "points", "category", "completed_at",
+            "issued_at", "pdf", "pdf_requested_at", "pdf_failed_at", "pseudonymised_at",
+        )  # fmt: skip
+
     def for_organization(self, organization: Organization) -> "CertificateQuerySet":
         """Certificates of the organization's members' enrolments or of the courses it organizes."""
         return self.filter(

@@ -22,7 +22,7 @@ CERTIFICATE_KEY = "_current_certificate"
 def current_certificate(enrollment: Enrollment) -> Certificate | None:
     """The enrolment's current certificate, read once per request (the next action and the panel share it)."""
     if CERTIFICATE_KEY not in enrollment.__dict__:
-        enrollment.__dict__[CERTIFICATE_KEY] = enrollment.certificates.current().first()
+        enrollment.__dict__[CERTIFICATE_KEY] = enrollment.certificates.current().summary().first()
     return enrollment.__dict__[CERTIFICATE_KEY]
 
 

@@ -22,17 +22,11 @@ from ..models import Certificate
 from ..next_action import next_action, remember_certificate
 from ..pdf import certificate_context
 
-DASHBOARD_FIELDS = (
-    "code", "enrollment", "user", "status", "course_title", "points", "category", "completed_at", "issued_at",
-    "pdf", "pdf_requested_at", "pdf_failed_at", "pseudonymised_at",
-)  # fmt: skip
-
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     enrollments = list(Enrollment.objects.for_user(request.user).with_step_totals().order_by("-enrolled_at"))
-    # Only what the list and the next action show: not the signed credential (JSON) nor the snapshot's texts.
-    certificates = list(Certificate.objects.for_user(request.user).current().only(*DASHBOARD_FIELDS))
+    certificates = list(Certificate.objects.for_user(request.user).current().summary())
     organizations = list(Organization.objects.with_backoffice_for(request.user))
     return render(
         request,
