@@ -1,6 +1,6 @@
 """The attempt page's question markup and what it costs: the elements, names, values and checked states the
 form posts and attempt.js reads, escaping, a fixed number of queries, and item text that follows a new item
-version."""
+version (decision 0416)."""
 
 import re
 
@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from courses import versioncache
 from enrolments.services import learning as course_services
 from quizzes import bank, services
 from quizzes.models import AttemptItem, Item, Option
@@ -131,13 +132,17 @@ def test_the_navigator_marks_answered_and_flagged_questions(learner_client, mixe
 
 @pytest.mark.django_db
 def test_attempt_page_query_count_is_fixed(learner_client, mixed, django_assert_num_queries):
-    """The page runs a fixed number of queries, however many questions it shows."""
+    """The page reads the user, the attempt and the learner's rows; item texts come from the per-process cache,
+    read in two queries by the first request that shows an item (decision 0416)."""
     url = mixed.get_absolute_url()
-    # The user (the session comes from the cache, decision 0413), the attempt with its enrolment, version,
-    # accreditation and assessment, its rows with their items and case vignettes, the items' options.
-    for _request in range(2):
-        with django_assert_num_queries(4):
-            assert learner_client.get(url).status_code == 200
+    # Cold: the user (the session comes from the cache, decision 0413), the attempt with its assessment, its
+    # rows, and the items with their case vignettes and their options for the item cache.
+    with django_assert_num_queries(5):
+        assert learner_client.get(url).status_code == 200
+    # Warm: the user, the attempt, its rows (4 before decision 0416, with items, cases and options every time).
+    with django_assert_num_queries(3) as warm:
+        assert learner_client.get(url).status_code == 200
+    assert not any('"stem"' in query["sql"] for query in warm.captured_queries)  # no item content per request
 
 
 @pytest.mark.django_db
@@ -171,3 +176,13 @@ def test_a_new_item_version_is_shown_with_its_own_text(learner_client, mixed, ve
 
     old = english_page(learner_client, mixed)
     assert "Question one?" in old and "Question one, revised?" not in old and ">New " not in old
+
+
+@pytest.mark.django_db
+def test_clearing_the_version_caches_empties_the_item_cache(learner_client, mixed, django_assert_num_queries):
+    """Tests roll back and hand ids out again: ``versioncache.clear()`` (before each test) empties this cache too."""
+    url = mixed.get_absolute_url()
+    learner_client.get(url)
+    versioncache.clear()
+    with django_assert_num_queries(5):
+        learner_client.get(url)
