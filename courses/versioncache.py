@@ -7,7 +7,8 @@ itself by having another key. Keep only version content here, never a learner's 
 administrator can edit under the same version (status, dates, accreditations).
 
 Tests roll back transactions, so an id can come back with other content; ``clear()`` empties every cache
-(tests/conftest.py calls it before each test).
+(tests/conftest.py calls it before each test). Other per-process caches of rows that never change (an item
+version in ``quizzes.itemcache``) join that through ``register()``.
 """
 
 import functools
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_CACHES: list[Any] = []
+_CLEARS: list[Callable[[], None]] = []
 
 
 def per_version(maxsize: int = 64) -> Callable[[F], F]:
@@ -24,12 +25,17 @@ def per_version(maxsize: int = 64) -> Callable[[F], F]:
 
     def decorate(function: F) -> F:
         cached = functools.lru_cache(maxsize=maxsize)(function)
-        _CACHES.append(cached)
+        register(cached.cache_clear)
         return cached  # type: ignore[return-value]
 
     return decorate
 
 
+def register(clear_cache: Callable[[], None]) -> None:
+    """Have ``clear()`` also empty another per-process cache (its function that empties it)."""
+    _CLEARS.append(clear_cache)
+
+
 def clear() -> None:
-    for cached in _CACHES:
-        cached.cache_clear()
+    for clear_cache in _CLEARS:
+        clear_cache()

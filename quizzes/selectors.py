@@ -12,6 +12,7 @@ from courses.i18n import localized
 from enrolments.models import Enrollment
 
 from . import review
+from .itemcache import shown_items
 from .models import Assessment, Attempt, AttemptItem
 
 
@@ -80,8 +81,56 @@ def option_values(attempt_item: AttemptItem) -> dict[int, str]:
     return opaque.values(option_scope(attempt_item), attempt_item.option_order)
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptQuestion:
+    """One question of the attempt page: the item's content in one language with this learner's answer."""
+
+    attempt_item_id: int
+    number: int
+    stem: str
+    multiple: bool
+    options: list[tuple[str, str, bool]]  # (opaque value, text, selected), in the attempt's order
+    flagged: bool
+    case_id: int | None  # set on the first item of a case-based set only: the vignette heads it
+    case_stem: Any
+
+
+def attempt_questions(attempt_items: Iterable[AttemptItem], *, language: str) -> list[AttemptQuestion]:
+    """What the attempt page renders per item: item content from ``itemcache``, the answer from the row.
+
+    The rows need ``pk``, ``item_id``, ``position``, ``option_order``, ``selected`` and ``flagged`` only.
+    Options come in the stored shuffled order with opaque values, as in ``question_rows``; nothing here
+    knows which option is correct.
+    """
+    attempt_items = list(attempt_items)
+    items = shown_items({ai.item_id for ai in attempt_items})
+    questions, previous_case = [], None
+    for attempt_item in attempt_items:
+        item = items[attempt_item.item_id]
+        selected = set(attempt_item.selected)
+        values = option_values(attempt_item)
+        texts = item.options
+        options = [(values[pk], localized(texts[pk], language), pk in selected) for pk in attempt_item.option_order]
+        first_of_case = item.case_id is not None and item.case_id != previous_case
+        questions.append(
+            AttemptQuestion(
+                attempt_item_id=attempt_item.pk,
+                number=attempt_item.position,
+                stem=localized(item.stem, language),
+                multiple=item.multiple,
+                options=options,
+                flagged=attempt_item.flagged,
+                case_id=item.case_id if first_of_case else None,
+                case_stem=item.case_stem if first_of_case else None,
+            )
+        )
+        previous_case = item.case_id
+    return questions
+
+
 def question_rows(attempt_items: Iterable[AttemptItem], *, reveal: frozenset = frozenset()) -> list[dict]:
-    """What the attempt and review pages render per item. Keys and rationales only when ``reveal`` says so.
+    """What the result page renders per item. Keys and rationales only when ``reveal`` says so (the attempt
+    page reads ``attempt_questions``).
 
     Options come in the attempt's stored shuffled order, each with an opaque value (not its database id), so
     neither the order nor the values in the page say anything about the key.

@@ -7,12 +7,14 @@ with opaque per-attempt values (``courses.opaque``), never database ids, which o
 rationale, and the autosave answers carry only times.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +25,7 @@ from enrolments import next_action
 from enrolments import selectors as enrolment_selectors
 from enrolments.models import Enrollment
 
-from . import policy, selectors, services
+from . import markup, policy, selectors, services
 from .errors import QuizError
 from .models import Assessment, Attempt, AttemptItem
 from .next_action import attempts_left_text, state_for_page, way_on
@@ -33,15 +35,13 @@ from .panels import final_test_panel
 TIMER_THRESHOLDS = (900, 300, 60)
 
 
-def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+def _own_attempt(request: HttpRequest, attempt_id: int, attempts: QuerySet[Attempt] | None = None) -> Attempt:
     # Someone else's attempt answers 404, exactly like a missing one.
-    return get_object_or_404(
-        Attempt.objects.select_related("enrollment__course_version", "enrollment__accreditation", "assessment").defer(
-            *(f"enrollment__course_version__{name}" for name in VERSION_PACKAGE_FIELDS)
-        ),
-        pk=attempt_id,
-        enrollment__user=request.user,
-    )
+    if attempts is None:
+        attempts = Attempt.objects.select_related(
+            "enrollment__course_version", "enrollment__accreditation", "assessment"
+        ).defer(*(f"enrollment__course_version__{name}" for name in VERSION_PACKAGE_FIELDS))
+    return get_object_or_404(attempts, pk=attempt_id, enrollment__user=request.user)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -90,7 +90,9 @@ def start(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 @login_required
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _own_attempt(request, attempt_id)
+    # The page reads the attempt and its layout, not the enrolment and version (about 0.7 ms less to compile
+    # and decode, decision 0416); an overdue attempt is graded from its own rows.
+    attempt = _own_attempt(request, attempt_id, Attempt.objects.select_related("assessment"))
     if services.submit_if_overdue(attempt):
         messages.info(request, _("The time limit has passed; your saved answers have been submitted."))
     if attempt.status == Attempt.Status.SUBMITTED:
@@ -159,8 +161,11 @@ def _counts(attempt_items: list[AttemptItem]) -> dict:
 
 
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", status: int = 200) -> HttpResponse:
+    # Only the learner's side of each row; what the items say comes from the per-process item cache.
     attempt_items = list(
-        AttemptItem.objects.filter(attempt=attempt).select_related("item__case").prefetch_related("item__options")
+        AttemptItem.objects.filter(attempt=attempt).only(
+            "item_id", "position", "page", "option_order", "selected", "flagged"
+        )
     )
     paged = attempt.assessment is not None and attempt.assessment.layout == Assessment.Layout.PAGED
     pages = sorted({ai.page for ai in attempt_items}) or [1]
@@ -170,30 +175,33 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, error: str = "", 
         page = pages[0]
     page = page if page in pages else pages[0]
     shown = [ai for ai in attempt_items if ai.page == page] if paged else attempt_items
-    navigation = [
-        {
-            "page": number,
-            "numbers": [ai.position for ai in attempt_items if ai.page == number],
-            "answered": all(ai.selected for ai in attempt_items if ai.page == number),
-            "flagged": any(ai.flagged for ai in attempt_items if ai.page == number),
-            "current": number == page,
-        }
-        for number in pages
-    ]
+    marks = markup.nav_marks()
+    navigation = []
+    for number in pages:
+        on_page = [ai for ai in attempt_items if ai.page == number]
+        answered, flagged = all(ai.selected for ai in on_page), any(ai.flagged for ai in on_page)
+        navigation.append(
+            {
+                "page": number,
+                "numbers": [ai.position for ai in on_page],
+                "answered": answered,
+                "marks": marks[answered, flagged],
+                "current": number == page,
+            }
+        )
     counts = _counts(attempt_items)
     context = {
         "attempt": attempt,
-        "questions": selectors.question_rows(shown),
+        "question_list": markup.question_list(
+            selectors.attempt_questions(shown, language=translation.get_language() or settings.LANGUAGE_CODE)
+        ),
         "question_count": len(attempt_items),
         "paged": paged,
         "page": page,
         "previous_page": page - 1 if paged and page > pages[0] else None,
         "next_page": page + 1 if paged and page < pages[-1] else None,
         "navigation": navigation,
-        "items_nav": [
-            {"number": ai.position, "numbers": [ai.position], "answered": bool(ai.selected), "flagged": ai.flagged}
-            for ai in attempt_items
-        ],
+        "question_nav": markup.question_nav(attempt_items, marks),
         "counts": counts,
         "timer": _timer(attempt),
         "ui_messages": _ui_messages(),
