@@ -127,3 +127,38 @@ def test_a_scenario_with_errors_fails_the_run():
         "Vignette choice POST: 10 of 10 requests failed (400)",
         "Synchronized submit: 0 attempts graded of 200",
     ]
+
+
+def test_each_row_waits_until_the_previous_rows_backlog_is_served(monkeypatch):
+    """wrk stops, but the requests the server accepted are still being served; the next row must not measure
+    them as its own tail (the learner dashboard's p95 of 0.9 s came from the cohort dashboard before it)."""
+    import http.server
+    import threading
+    import time
+
+    from bench import load
+
+    backlog = {"left": 3}  # three slow answers still queued, as after a slow row
+
+    class Server(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if backlog["left"] > 0:
+                backlog["left"] -= 1
+                time.sleep(0.3)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(load, "PORT", server.server_address[1])
+    try:
+        waited = load.settle(probes=2, quiet_ms=100, timeout=10)
+    finally:
+        server.shutdown()
+    assert backlog["left"] == 0
+    assert 0.3 <= waited < 10
