@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from courses import versioncache
 from courses.i18n import localized
+from courses.models import Step
 
 from . import selectors
 
@@ -29,19 +30,18 @@ _PLACEHOLDER = 9_007_199_254_740_991
 
 @dataclass(frozen=True)
 class StepEntry:
-    """A step's list item in its two states, without the enrolment; safe HTML."""
+    """A step's list item parts, without the enrolment; escaped, safe to put into HTML."""
 
     pk: int
-    head: str  # the link and the opening of the state
-    open: str  # the state of a step not done
-    done: str  # the state of a done step
-    label: str  # the link text (the title, else the kind)
-    href: str
+    href: str  # with the placeholder enrolment id
+    label: str  # the link text: the title, else the kind
+    open: str  # the state shown beside a step not done
+    done: str  # the state shown beside a done step
 
 
 @versioncache.per_version()
 def step_entries(version_id: int, language: str) -> dict[int, tuple[StepEntry, ...]]:
-    """Per module id, its steps' list items for the course overview, in the outline's order."""
+    """Per module id, its steps' list item parts, in the outline's order."""
     _modules, steps = selectors.version_structure(version_id)
     per_module: dict[int, list[StepEntry]] = {}
     with translation.override(language):
@@ -49,19 +49,20 @@ def step_entries(version_id: int, language: str) -> dict[int, tuple[StepEntry, .
         for step in steps:
             kind = str(step.get_kind_display())
             title = localized(step.title)
-            href = reverse("enrolments:step", args=[_PLACEHOLDER, step.pk])
-            label = title or kind
-            head = format_html('<li><a href="{}">{}</a>\n        <span class="text-body-secondary small">', href, label)
             open_state: str
             done_state: str
             if title and title != kind:
                 open_state, done_state = format_html("({})", kind), format_html("({}, {})", kind, done)
             else:
                 open_state, done_state = "", format_html("({})", done)
-            per_module.setdefault(step.module_id, []).append(
-                StepEntry(step.pk, head, open_state, done_state, str(format_html("{}", label)), href)
-            )
+            href = reverse("enrolments:step", args=[_PLACEHOLDER, step.pk])
+            entry = StepEntry(step.pk, href, escape(title or kind), open_state, done_state)
+            per_module.setdefault(step.module_id, []).append(entry)
     return {module_id: tuple(entries) for module_id, entries in per_module.items()}
+
+
+def _entries(outline: "selectors.Outline") -> dict[int, tuple[StepEntry, ...]]:
+    return step_entries(outline.enrollment.course_version_id, translation.get_language() or "")
 
 
 def _with_enrollment(html: str, enrollment_id: int) -> SafeString:
@@ -71,25 +72,26 @@ def _with_enrollment(html: str, enrollment_id: int) -> SafeString:
 
 def overview_step_lists(outline: "selectors.Outline") -> dict[int, SafeString]:
     """Per module id, the ``<li>`` items of its steps for the learner: links into the enrolment, done marked."""
-    entries = step_entries(outline.enrollment.course_version_id, translation.get_language() or "")
+    entries = _entries(outline)
     lists = {}
     for state in outline.modules:
         items = "\n      ".join(
-            f"{e.head}{e.done if e.pk in state.done else e.open}</span></li>" for e in entries.get(state.module.pk, ())
+            f'<li><a href="{e.href}">{e.label}</a>\n        <span class="text-body-secondary small">'
+            f"{e.done if e.pk in state.done else e.open}</span></li>"
+            for e in entries.get(state.module.pk, ())
         )
         lists[state.module.pk] = _with_enrollment(items, outline.enrollment.pk)
     return lists
 
 
-def step_nav(outline: "selectors.Outline", step_id: int, module_id: int) -> SafeString:
+def step_nav(outline: "selectors.Outline", step: Step) -> SafeString:
     """The step page's side bar: the module's steps, the current one marked, done ones ticked."""
-    entries = step_entries(outline.enrollment.course_version_id, translation.get_language() or "")
-    done = next((state.done for state in outline.modules if state.module.pk == module_id), set())
+    done = outline.state_of(step).done
     tick = format_html('<span class="visually-hidden">({})</span> ✓', _("done"))
     items = []
-    for e in entries.get(module_id, ()):
+    for e in _entries(outline).get(step.module_id, ()):
         active, link_class, current = (
-            (" active", "text-white", ' aria-current="step"') if e.pk == step_id else ("", "", "")
+            (" active", "text-white", ' aria-current="step"') if e.pk == step.pk else ("", "", "")
         )
         items.append(
             f'<li class="list-group-item{active}">\n'

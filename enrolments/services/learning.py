@@ -144,8 +144,7 @@ def visit_step(enrollment: Enrollment, step: Step, *, now: datetime | None = Non
             )
         if previous_id != step.pk:
             Enrollment.objects.filter(pk=enrollment.pk).update(last_step=step)
-    if previous_id != step.pk:
-        enrollment.last_step = step
+            enrollment.last_step = step
 
 
 def heartbeat(enrollment: Enrollment, step: Step, *, now: datetime | None = None) -> None:

@@ -134,7 +134,7 @@ def step_detail(request: HttpRequest, enrollment_id: int, step_id: int) -> HttpR
         "outline": outline,
         "step": step,
         "module_state": outline.state_of(step),
-        "step_nav": markup.step_nav(outline, step.pk, step.module_id),
+        "step_nav": markup.step_nav(outline, step),
         "previous": previous,
         "next": following,
         "error": error,
