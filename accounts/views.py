@@ -89,7 +89,8 @@ def data_export_download(request: AuthenticatedRequest, export_id: int) -> FileR
     if not export.available():
         raise Http404
     services.record_data_export_download(export)
-    filename = f"haltung-data-{export.finished_at:%Y-%m-%d}.zip"
+    # The day in the site's time zone, not UTC: between midnight in Berlin and midnight UTC they differ.
+    filename = f"haltung-data-{timezone.localdate(export.finished_at):%Y-%m-%d}.zip"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type="application/zip")
 
 

@@ -307,7 +307,8 @@ class ReportRun(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.organization.slug}-{self.kind}-{self.created_at:%Y%m%d-%H%M}.{self.format}"
+        # In the site's time zone, like every time the organization reads on its pages.
+        return f"{self.organization.slug}-{self.kind}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.format}"
 
 
 class ReportScheduleQuerySet(models.QuerySet["ReportSchedule"]):

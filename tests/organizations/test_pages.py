@@ -86,3 +86,12 @@ def test_invitation_expiry_is_shown(admin_client, org_a, admin_a):
     )
     page = admin_client.get(reverse("organizations:members", args=[org_a.slug])).content.decode()
     assert "bald@example.org" in page and "vorbei@example.org" not in page
+
+
+@pytest.mark.django_db
+def test_report_file_name_carries_the_sites_local_time(org_a, admin_a):
+    """A report requested at 23:30 UTC on 7 December is named for 00:30 on 8 December in Berlin, the time the
+    organization sees on its pages."""
+    created = dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC)
+    run = ReportRun.objects.create(organization=org_a, kind="participants", requested_by=admin_a, created_at=created)
+    assert run.filename == f"{org_a.slug}-participants-20261208-0030.{run.format}"
